@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,8 @@ const run = promisify(execFile);
 
 export interface ControlPlaneBinaries {
   dir: string;
+  /** The kubectl built beside the server, or the one on PATH when the assets folder has none. */
+  kubectl: string;
   kubernetesVersion: string;
   etcdVersion: string;
 }
@@ -37,6 +39,7 @@ export async function controlPlaneBinaries(): Promise<ControlPlaneBinaries> {
   const etcd = await run(join(dir, 'etcd'), ['--version']);
   return {
     dir,
+    kubectl: existsSync(join(dir, 'kubectl')) ? join(dir, 'kubectl') : 'kubectl',
     kubernetesVersion: kube.stdout.trim().replace(/^Kubernetes /, ''),
     etcdVersion: /etcd Version: (\S+)/.exec(etcd.stdout)?.[1] ?? etcd.stdout.split('\n')[0] ?? 'unknown',
   };

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kubectl and etcd from the pinned wrapper modules beside this script into
-# .cache/control-plane/<versions>/bin, only when they are missing, and prints that folder.
+# $XDG_CACHE_HOME/personalize-operator/control-plane/<versions>/bin (~/.cache/... by default), only when
+# they are missing, and prints that folder. The cache lives outside the work tree so fresh clones (CI) reuse it.
 # KUBEBUILDER_ASSETS (envtest's convention) short-circuits the build when it holds the binaries.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 
 if [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/kube-apiserver" ] && [ -x "$KUBEBUILDER_ASSETS/etcd" ]; then
   echo "$KUBEBUILDER_ASSETS"
@@ -17,7 +17,8 @@ kube=$(modversion "$here/apiserver/go.mod" 'k8s.io/kubernetes')
 etcd=$(modversion "$here/etcd/go.mod" 'go.etcd.io/etcd/server/v3')
 [ -n "$kube" ] && [ -n "$etcd" ] || { echo "cannot read pinned versions from $here/*/go.mod" >&2; exit 1; }
 
-bin="$root/.cache/control-plane/kube-$kube-etcd-$etcd/bin"
+cache="${PERSONALIZE_OPERATOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/personalize-operator}"
+bin="$cache/control-plane/kube-$kube-etcd-$etcd/bin"
 if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kubectl" ] && [ -x "$bin/etcd" ]; then
   echo "$bin"
   exit 0

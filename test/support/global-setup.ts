@@ -18,7 +18,7 @@ export async function setup(project: TestProject): Promise<void> {
       `from ${binaries.dir}, serving ${server}, ready in ${startSeconds.toFixed(1)}s`,
   );
   project.provide('kubeconfigPath', controlPlane.kubeconfigPath);
-  project.provide('kubectlPath', `${binaries.dir}/kubectl`);
+  project.provide('kubectlPath', binaries.kubectl);
 }
 
 export async function teardown(): Promise<void> {
