@@ -1,0 +1,78 @@
+/** What the emulator stores, per region. Times are epoch milliseconds; the wire shows epoch seconds. */
+export type RecordOrigin = 'BULK' | 'PUT';
+
+export interface DatasetGroup {
+  name: string;
+  datasetGroupArn: string;
+  status: string;
+  domain?: string;
+  roleArn?: string;
+  kmsKeyArn?: string;
+  creationDateTime: number;
+  lastUpdatedDateTime: number;
+}
+
+export interface Schema {
+  name: string;
+  schemaArn: string;
+  schema: string;
+  fields: string[];
+  domain?: string;
+  creationDateTime: number;
+  lastUpdatedDateTime: number;
+}
+
+export interface DatasetRecord {
+  origin: RecordOrigin;
+  /** Values in the order of the schema's fields. */
+  values: string[];
+}
+
+export interface Dataset {
+  seq: number;
+  name: string;
+  datasetArn: string;
+  datasetGroupArn: string;
+  datasetType: string;
+  schemaArn: string;
+  status: string;
+  creationDateTime: number;
+  lastUpdatedDateTime: number;
+  records: DatasetRecord[];
+}
+
+export interface ExportJob {
+  /** Creation order, the stable cursor behind list pagination. */
+  seq: number;
+  jobName: string;
+  datasetExportJobArn: string;
+  datasetArn: string;
+  ingestionMode: string;
+  roleArn: string;
+  jobOutput: { s3DataDestination: { path: string; kmsKeyArn?: string } };
+  tags?: { tagKey: string; tagValue: string }[];
+  status: string;
+  failureReason?: string;
+  creationDateTime: number;
+  lastUpdatedDateTime: number;
+}
+
+export interface RegionState {
+  datasetGroups: Record<string, DatasetGroup>;
+  schemas: Record<string, Schema>;
+  datasets: Record<string, Dataset>;
+  exportJobs: Record<string, ExportJob>;
+}
+
+export const PENDING = 'CREATE PENDING';
+export const IN_PROGRESS = 'CREATE IN_PROGRESS';
+export const ACTIVE = 'ACTIVE';
+export const FAILED = 'CREATE FAILED';
+export const isTerminal = (status: string) => status === ACTIVE || status === FAILED;
+
+export const emptyRegion = (): RegionState => ({
+  datasetGroups: {},
+  schemas: {},
+  datasets: {},
+  exportJobs: {},
+});

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Logger, pino } from 'pino';
+import type { Operation, OperationContext } from './context.js';
+import {
+  createDataset,
+  createDatasetGroup,
+  createSchema,
+  describeDataset,
+  listDatasets,
+} from './datasets.js';
+import { ApiError, invalidInput } from './errors.js';
+import { createDatasetExportJob, describeDatasetExportJob, listDatasetExportJobs } from './export-jobs.js';
+import { checkFaultConfig, Faults } from './faults.js';
+import { DEFAULT_DURATIONS, type Durations, Lifecycle } from './lifecycle.js';
+import { loadRecords } from './records.js';
+import { applySeed, DEMO_SEED, type Seed } from './seed.js';
+import { Store } from './store.js';
+
+const OPERATIONS: Record<string, Operation> = {
+  CreateDatasetExportJob: createDatasetExportJob,
+  DescribeDatasetExportJob: describeDatasetExportJob,
+  ListDatasetExportJobs: listDatasetExportJobs,
+  CreateDatasetGroup: createDatasetGroup,
+  CreateSchema: createSchema,
+  CreateDataset: createDataset,
+  DescribeDataset: describeDataset,
+  ListDatasets: listDatasets,
+};
+
+const TARGET_PREFIX = 'AmazonPersonalize.';
+/** Admin endpoints live under a path AWS never serves; the SDK always posts to `/`. */
+const ADMIN_PREFIX = '/_emulator/';
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  /** Persist state (and exported files) here; in memory with a temporary S3 folder otherwise. */
+  dataDir?: string;
+  accountId?: string;
+  /** The region seeded data goes to. Requests are served for whatever region they are signed for. */
+  region?: string;
+  /** Divides every lifecycle duration: 100 makes seconds tens of milliseconds. */
+  speed?: number;
+  durations?: Partial<Durations>;
+  /** Applied once, to a fresh state; `none` starts empty. */
+  seed?: Seed | 'none';
+  seedBaseDir?: string;
+  logger?: Logger;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  /** The folder standing for S3: `s3://bucket/prefix/` is `<s3Root>/bucket/prefix/`. */
+  s3Root: string;
+  close(): Promise<void>;
+}
+
+/** The signing region from a SigV4 Authorization header, or the error AWS answers without a valid one. */
+function signingRegion(authorization: string | undefined): string {
+  if (!authorization)
+    throw new ApiError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+  const scope = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+    authorization,
+  );
+  if (!scope) {
+    throw new ApiError(
+      'IncompleteSignatureException',
+      'Authorization header requires a SigV4 Credential parameter.',
+    );
+  }
+  if (scope[2] !== 'personalize') {
+    throw new ApiError(
+      'InvalidSignatureException',
+      "Credential should be scoped to correct service: 'personalize'.",
+    );
+  }
+  return scope[1]!;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/x-amz-json-1.1',
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const sendError = (res: ServerResponse, err: ApiError) =>
+  send(res, err.httpStatus, { __type: err.code, message: err.message });
+
+function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError('SerializationException', `${what} is not valid JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ApiError('SerializationException', `${what} must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Starts the emulator's HTTP server; resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const log = options.logger ?? pino({ name: 'personalize-emulator' });
+  const account = options.accountId ?? '123456789012';
+  if (!/^\d{12}$/.test(account)) throw new Error(`account id ${account} must be 12 digits`);
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new Error(`speed ${speed} must be a number > 0`);
+  const store = new Store(options.dataDir ? join(options.dataDir, 'state.json') : undefined);
+  const s3Root = options.dataDir
+    ? join(options.dataDir, 's3')
+    : mkdtempSync(join(tmpdir(), 'personalize-emulator-s3-'));
+  mkdirSync(s3Root, { recursive: true });
+  const faults = new Faults();
+  const lifecycle = new Lifecycle(
+    store,
+    faults,
+    s3Root,
+    { ...DEFAULT_DURATIONS, ...options.durations },
+    speed,
+    log,
+  );
+
+  const context = (region: string): OperationContext => ({
+    region,
+    account,
+    partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
+    state: store.region(region),
+    store,
+    faults,
+    now: () => Date.now(),
+    scheduled: () => lifecycle.schedule(),
+  });
+
+  const defaultRegion = options.region ?? 'us-east-1';
+  if (store.regions().length === 0 && options.seed !== 'none') {
+    await applySeed(context(defaultRegion), options.seed ?? DEMO_SEED, options.seedBaseDir);
+  }
+  lifecycle.schedule();
+
+  async function api(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const target = req.headers['x-amz-target'];
+    const operation =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : '';
+    const started = Date.now();
+    let outcome = 'OK';
+    try {
+      const text = await readBody(req);
+      if (req.method !== 'POST')
+        throw new ApiError('UnknownOperationException', `${req.method} is not supported.`);
+      const region = signingRegion(req.headers.authorization);
+      const handler = OPERATIONS[operation];
+      if (!handler)
+        throw new ApiError('UnknownOperationException', `Operation ${String(target)} is not supported.`);
+      const decision = faults.decide(operation);
+      const latency = faults.latency(operation);
+      if (latency) await new Promise((r) => setTimeout(r, latency));
+      if (decision.kind === 'drop') {
+        outcome = 'Dropped';
+        req.socket.destroy();
+        return;
+      }
+      if (decision.kind === 'error') throw decision.error;
+      const result = await handler(context(region), parseJsonObject(text, 'The request body'));
+      send(res, 200, result ?? {});
+    } catch (err) {
+      const apiError =
+        err instanceof ApiError
+          ? err
+          : new ApiError(
+              'InternalFailure',
+              'The request processing has failed because of an unknown error.',
+              500,
+            );
+      if (!(err instanceof ApiError)) log.error({ err, requestId }, 'unexpected failure');
+      outcome = apiError.httpStatus >= 500 ? `HTTP${apiError.httpStatus}` : apiError.code;
+      sendError(res, apiError);
+    } finally {
+      store.count(operation || 'Unknown', outcome);
+      log.info({ operation, requestId, outcome, ms: Date.now() - started }, 'call');
+    }
+  }
+
+  async function admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const text = await readBody(req);
+    const route = `${req.method} ${url.pathname.slice(ADMIN_PREFIX.length)}`;
+    switch (route) {
+      case 'GET health':
+        return send(res, 200, { ok: true }, 'application/json');
+      case 'GET stats':
+        return send(res, 200, { operations: store.stats() }, 'application/json');
+      case 'POST reset': {
+        const what = url.searchParams.get('what') ?? 'all';
+        if (what !== 'all' && what !== 'stats') throw invalidInput(`what: ${what} is not one of all, stats`);
+        store.reset(what);
+        if (what === 'all') {
+          faults.set({});
+          rmSync(s3Root, { recursive: true, force: true });
+          mkdirSync(s3Root, { recursive: true });
+          await applySeed(
+            context(defaultRegion),
+            options.seed === 'none' ? { datasetGroups: [] } : (options.seed ?? DEMO_SEED),
+            options.seedBaseDir,
+          );
+        }
+        await store.persist();
+        return send(res, 200, { reset: what }, 'application/json');
+      }
+      case 'GET faults':
+        return send(res, 200, faults.current, 'application/json');
+      case 'PUT faults':
+        faults.set(checkFaultConfig(parseJsonObject(text, 'The faults document')));
+        return send(res, 200, faults.current, 'application/json');
+      case 'POST records': {
+        const region = url.searchParams.get('region') ?? defaultRegion;
+        const datasetArn = url.searchParams.get('datasetArn') ?? '';
+        const loaded = loadRecords(
+          store.region(region),
+          datasetArn,
+          url.searchParams.get('origin') ?? '',
+          text,
+        );
+        await store.persist();
+        return send(res, 200, { loaded }, 'application/json');
+      }
+      default:
+        throw new ApiError('NotFound', `No admin endpoint ${route}`, 404);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-RequestId', requestId);
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const handled = url.pathname.startsWith(ADMIN_PREFIX) ? admin(req, res, url) : api(req, res, requestId);
+    handled.catch((err: unknown) => {
+      if (res.headersSent) return;
+      sendError(res, err instanceof ApiError ? err : new ApiError('InternalFailure', String(err), 500));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  log.info({ url, s3Root, account, speed, dataDir: options.dataDir }, 'Personalize emulator listening');
+  return {
+    url,
+    port,
+    s3Root,
+    close: async () => {
+      lifecycle.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.persist();
+      if (!options.dataDir) rmSync(s3Root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { invalidInput } from './errors.js';
+
+/**
+ * Input constraints of the Personalize API model (botocore service-2.json, 2018-05-22), declared once and
+ * enforced on every request the way the service does: the SDK validates nothing on the client side.
+ */
+export type Shape =
+  | { kind: 'string'; min?: number; max?: number; pattern?: RegExp; sensitive?: boolean }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'integer'; min?: number; max?: number }
+  | { kind: 'structure'; members: Record<string, Shape>; required?: readonly string[] }
+  | { kind: 'list'; member: Shape; max?: number };
+
+// Smithy patterns are searches; like the service we treat them as anchored at both ends.
+const anchored = (source: string, flags = '') => new RegExp(`^(?:${source})$`, flags);
+
+export const NAME: Shape = {
+  kind: 'string',
+  min: 1,
+  max: 63,
+  pattern: anchored('[a-zA-Z0-9][a-zA-Z0-9\\-_]*'),
+};
+export const ARN: Shape = {
+  kind: 'string',
+  max: 256,
+  pattern: anchored('arn:([a-z\\d-]+):personalize:.*:.*:.+'),
+};
+export const ROLE_ARN: Shape = {
+  kind: 'string',
+  max: 256,
+  pattern: anchored('arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+'),
+};
+export const KMS_KEY_ARN: Shape = {
+  kind: 'string',
+  max: 2048,
+  pattern: anchored('arn:aws.*:kms:.*:[0-9]{12}:key/.*'),
+};
+export const S3_LOCATION: Shape = { kind: 'string', max: 256, pattern: anchored('(s3|http|https)://.+') };
+export const NEXT_TOKEN: Shape = { kind: 'string', max: 1500, pattern: anchored('\\p{ASCII}{0,1500}', 'u') };
+export const MAX_RESULTS: Shape = { kind: 'integer', min: 1, max: 100 };
+export const INGESTION_MODE: Shape = { kind: 'enum', values: ['BULK', 'PUT', 'ALL'] };
+const TAG_TEXT = anchored('[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*', 'u');
+export const TAGS: Shape = {
+  kind: 'list',
+  max: 200,
+  member: {
+    kind: 'structure',
+    required: ['tagKey', 'tagValue'],
+    members: {
+      tagKey: { kind: 'string', min: 1, max: 128, pattern: TAG_TEXT, sensitive: true },
+      tagValue: { kind: 'string', min: 0, max: 256, pattern: TAG_TEXT, sensitive: true },
+    },
+  },
+};
+
+export const S3_DATA_CONFIG: Shape = {
+  kind: 'structure',
+  required: ['path'],
+  members: { path: S3_LOCATION, kmsKeyArn: KMS_KEY_ARN },
+};
+
+function describe(value: unknown): string {
+  return JSON.stringify(value)?.slice(0, 80) ?? String(value);
+}
+
+/**
+ * Checks `value` against `shape`; the error names the member by its path (`jobOutput.s3DataDestination.path`)
+ * and the rule it broke. Values of members marked sensitive are never echoed back.
+ */
+export function validate(shape: Shape, value: unknown, path: string): void {
+  const show = (v: unknown) => ('sensitive' in shape && shape.sensitive ? '(sensitive)' : describe(v));
+  switch (shape.kind) {
+    case 'string': {
+      if (typeof value !== 'string') throw invalidInput(`${path}: expected a string, got ${describe(value)}`);
+      const length = [...value].length;
+      if (shape.min !== undefined && length < shape.min) {
+        throw invalidInput(`${path}: length ${length} is below the minimum of ${shape.min}`);
+      }
+      if (shape.max !== undefined && length > shape.max) {
+        throw invalidInput(`${path}: length ${length} exceeds the maximum of ${shape.max}`);
+      }
+      if (shape.pattern && !shape.pattern.test(value)) {
+        throw invalidInput(
+          `${path}: value ${show(value)} does not match the pattern ${shape.pattern.source}`,
+        );
+      }
+      return;
+    }
+    case 'enum':
+      if (typeof value !== 'string' || !shape.values.includes(value)) {
+        throw invalidInput(`${path}: value ${describe(value)} is not one of ${shape.values.join(', ')}`);
+      }
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        throw invalidInput(`${path}: expected an integer, got ${describe(value)}`);
+      }
+      if (shape.min !== undefined && value < shape.min) {
+        throw invalidInput(`${path}: value ${value} is below the minimum of ${shape.min}`);
+      }
+      if (shape.max !== undefined && value > shape.max) {
+        throw invalidInput(`${path}: value ${value} exceeds the maximum of ${shape.max}`);
+      }
+      return;
+    case 'list':
+      if (!Array.isArray(value)) throw invalidInput(`${path}: expected a list, got ${describe(value)}`);
+      if (shape.max !== undefined && value.length > shape.max) {
+        throw invalidInput(`${path}: ${value.length} entries exceed the maximum of ${shape.max}`);
+      }
+      value.forEach((item, i) => {
+        validate(shape.member, item, `${path}[${i}]`);
+      });
+      return;
+    case 'structure': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw invalidInput(`${path}: expected an object, got ${describe(value)}`);
+      }
+      const record = value as Record<string, unknown>;
+      for (const name of shape.required ?? []) {
+        if (record[name] === undefined || record[name] === null) {
+          throw invalidInput(`${path ? `${path}.` : ''}${name}: a value is required`);
+        }
+      }
+      for (const [name, member] of Object.entries(shape.members)) {
+        if (record[name] !== undefined && record[name] !== null) {
+          validate(member, record[name], path ? `${path}.${name}` : name);
+        }
+      }
+      return;
+    }
+  }
+}
+
+/** Validates a whole request body; unknown members are ignored, as the service does. */
+export function validateInput(
+  members: Record<string, Shape>,
+  required: readonly string[],
+  body: unknown,
+): void {
+  validate({ kind: 'structure', members, required }, body, '');
+}
