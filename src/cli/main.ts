@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { EMULATOR_USAGE, emulatorCommand } from './emulator-command.js';
+
+const USAGE = `Usage: personalize-operator <command> [options]
+
+Commands:
+  emulator   run a local Amazon Personalize endpoint
+
+${EMULATOR_USAGE}`;
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  emulator: emulatorCommand,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const command = commands[name];
+  if (!command) throw new Error(`unknown command ${name}\n\n${USAGE}`);
+  await command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`personalize-operator: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
