@@ -122,7 +122,7 @@ describe('emulator input validation', () => {
     ['malformed ARN', { datasetExportJobArn: 'job' }, /^datasetExportJobArn: .*pattern/],
   ] as Case[])('DescribeDatasetExportJob rejects %s', async (_name, input, message) => {
     const err = await t.client
-      .send(new DescribeDatasetExportJobCommand(input as DescribeDatasetExportJobCommandInput))
+      .send(new DescribeDatasetExportJobCommand(input as unknown as DescribeDatasetExportJobCommandInput))
       .catch((e) => e);
     expect(err).toBeInstanceOf(InvalidInputException);
     expect(err.message).toMatch(message);
