@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateDatasetExportJobCommand,
+  DescribeDatasetExportJobCommand,
+  LimitExceededException,
+  ListDatasetExportJobsCommand,
+  PersonalizeServiceException,
+} from '@aws-sdk/client-personalize';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  demoDataset,
+  ROLE,
+  sdkClient,
+  startTestEmulator,
+  type TestEmulator,
+} from '../../support/emulator.js';
+
+const job = (jobName: string) => ({
+  jobName,
+  datasetArn: demoDataset('USERS'),
+  roleArn: ROLE,
+  jobOutput: { s3DataDestination: { path: 's3://bucket/x/' } },
+});
+
+describe('emulator faults', () => {
+  let t: TestEmulator;
+  afterEach(() => t.close());
+
+  it('throttles with a token bucket; the SDK retries are visible in the call counter', async () => {
+    t = await startTestEmulator();
+    await t.setFaults({ rateLimits: { ListDatasetExportJobs: { perSecond: 2, burst: 1 } } });
+    await t.client.send(new ListDatasetExportJobsCommand({}));
+    // The bucket is empty now; the SDK's standard retry backs off and tries again until a token returns.
+    await t.client.send(new ListDatasetExportJobsCommand({}));
+    const stats = (await t.stats()).ListDatasetExportJobs!;
+    expect(stats.outcomes.OK).toBe(2);
+    expect(stats.outcomes.LimitExceededException).toBeGreaterThanOrEqual(1);
+    expect(stats.calls).toBe(2 + stats.outcomes.LimitExceededException!);
+
+    const once = sdkClient(t.emulator.url, { maxAttempts: 1 });
+    await t.setFaults({ rateLimits: { '*': { perSecond: 0.001, burst: 1 } } });
+    await once.send(new ListDatasetExportJobsCommand({}));
+    const err = await once.send(new ListDatasetExportJobsCommand({})).catch((e) => e);
+    once.destroy();
+    expect(err).toBeInstanceOf(LimitExceededException);
+    expect(err.message).toBe('The limit on the number of requests per second has been exceeded.');
+  });
+
+  it('injects HTTP 503s that the SDK retries, and 500s it surfaces when attempts run out', async () => {
+    t = await startTestEmulator();
+    await t.setFaults({ errorRates: { '*': { HTTP503: 1 } } });
+    const err = await t.client.send(new ListDatasetExportJobsCommand({})).catch((e) => e);
+    expect(err).toBeInstanceOf(PersonalizeServiceException);
+    expect(err.$metadata.httpStatusCode).toBe(503);
+    expect(err.$metadata.attempts).toBe(3);
+    expect((await t.stats()).ListDatasetExportJobs?.outcomes.HTTP503).toBe(3);
+  });
+
+  it('drops connections and adds latency', async () => {
+    t = await startTestEmulator();
+    await t.setFaults({
+      dropRates: { DescribeDatasetExportJob: 1 },
+      latencyMs: { ListDatasetExportJobs: 150 },
+    });
+    const once = sdkClient(t.emulator.url, { maxAttempts: 1 });
+    const err = await once
+      .send(
+        new DescribeDatasetExportJobCommand({
+          datasetExportJobArn: 'arn:aws:personalize:us-east-1:1:dataset-export-job/x',
+        }),
+      )
+      .catch((e) => e);
+    expect(err.$metadata?.httpStatusCode).toBeUndefined();
+    expect(String(err.code ?? err.name)).toMatch(/ECONNRESET|socket hang up|Error/i);
+    const started = Date.now();
+    await once.send(new ListDatasetExportJobsCommand({}));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    once.destroy();
+    expect((await t.stats()).DescribeDatasetExportJob?.outcomes.Dropped).toBe(1);
+  });
+
+  it('rejects a malformed fault document with the field named', async () => {
+    t = await startTestEmulator();
+    const res = await t.setFaults({ errorRates: { '*': { HTTP418: 0.5 } } } as never);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      __type: 'InvalidInputException',
+      message: 'faults.errorRates.*.HTTP418: unknown error (known: LimitExceededException, HTTP500, HTTP503)',
+    });
+  });
+
+  it('resets counters and state', async () => {
+    t = await startTestEmulator();
+    await t.client.send(new CreateDatasetExportJobCommand(job('before-reset')));
+    await t.admin('reset?what=stats', { method: 'POST' });
+    expect(await t.stats()).toEqual({});
+    await t.admin('reset', { method: 'POST' });
+    expect((await t.client.send(new ListDatasetExportJobsCommand({}))).datasetExportJobs).toEqual([]);
+  });
+});
+
+describe('emulator persistence', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('keeps jobs, counters, files and tokens across a restart, and the lifecycle resumes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emulator-persist-'));
+    dirs.push(dataDir);
+    const first = await startTestEmulator({ dataDir, durations: { exportPendingMs: 200_000 } });
+    for (const name of ['p1', 'p2', 'p3'])
+      await first.client.send(new CreateDatasetExportJobCommand(job(name)));
+    const page = await first.client.send(new ListDatasetExportJobsCommand({ maxResults: 2 }));
+    await first.close();
+
+    const second = await startTestEmulator({ dataDir });
+    try {
+      const rest = await second.client.send(
+        new ListDatasetExportJobsCommand({ maxResults: 2, nextToken: page.nextToken }),
+      );
+      expect(rest.datasetExportJobs?.map((j) => j.jobName)).toEqual(['p1']);
+      expect((await second.stats()).CreateDatasetExportJob?.outcomes.OK).toBe(3);
+      // Pending for 200 s at speed 1000 is 200 ms: the restarted engine carries the jobs to ACTIVE.
+      const arn = 'arn:aws:personalize:us-east-1:123456789012:dataset-export-job/p1';
+      let status = '';
+      for (let i = 0; i < 200 && status !== 'ACTIVE'; i++) {
+        status = (await second.client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: arn })))
+          .datasetExportJob!.status!;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(status).toBe('ACTIVE');
+      const duplicate = await second.client
+        .send(new CreateDatasetExportJobCommand(job('p1')))
+        .catch((e) => e);
+      expect(duplicate.name).toBe('ResourceAlreadyExistsException');
+    } finally {
+      await second.close();
+    }
+  });
+});
