@@ -1,3 +1,4 @@
+import { AWS } from '../api/aws-constraints.js';
 import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';
 import { ApiError, alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
@@ -21,8 +22,6 @@ const JOB_OUTPUT: Shape = {
   required: ['s3DataDestination'],
   members: { s3DataDestination: S3_DATA_CONFIG },
 };
-/** The tagging guide allows 50 tags per resource although the model accepts 200 in one call. */
-const MAX_TAGS_PER_RESOURCE = 50;
 
 export const createDatasetExportJob: Operation = async (ctx, input) => {
   validateInput(
@@ -38,13 +37,13 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     input,
   );
   const tags = (input.tags as ExportJob['tags']) ?? [];
-  if (tags.length > MAX_TAGS_PER_RESOURCE) {
+  if (tags.length > AWS.maxTagsPerResource) {
     throw new ApiError(
       'TooManyTagsException',
-      `tags: ${tags.length} tags exceed the limit of ${MAX_TAGS_PER_RESOURCE} per resource`,
+      `tags: ${tags.length} tags exceed the limit of ${AWS.maxTagsPerResource} per resource`,
     );
   }
-  const reserved = tags.find((t) => t.tagKey.toLowerCase().startsWith('aws:'));
+  const reserved = tags.find((t) => t.tagKey.toLowerCase().startsWith(AWS.reservedTagPrefix));
   if (reserved) throw invalidInput(`tags: the tag key ${reserved.tagKey} uses the reserved prefix aws:`);
 
   const jobName = input.jobName as string;
@@ -73,7 +72,7 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     jobName,
     datasetExportJobArn,
     datasetArn: dataset.datasetArn,
-    ingestionMode: (input.ingestionMode as string | undefined) ?? 'PUT',
+    ingestionMode: (input.ingestionMode as string | undefined) ?? AWS.defaultIngestionMode,
     roleArn: input.roleArn as string,
     jobOutput: { s3DataDestination: { path: s3.path, ...(s3.kmsKeyArn ? { kmsKeyArn: s3.kmsKeyArn } : {}) } },
     ...(tags.length ? { tags } : {}),

@@ -1,3 +1,4 @@
+import { AWS, anchored } from '../api/aws-constraints.js';
 import { invalidInput } from './errors.js';
 
 /**
@@ -12,34 +13,34 @@ export type Shape =
   | { kind: 'list'; member: Shape; max?: number };
 
 // Smithy patterns are searches; like the service we treat them as anchored at both ends.
-const anchored = (source: string, flags = '') => new RegExp(`^(?:${source})$`, flags);
+const re = (pattern: string, flags = '') => new RegExp(anchored(pattern), flags);
 
 export const NAME: Shape = {
   kind: 'string',
-  min: 1,
-  max: 63,
-  pattern: anchored('[a-zA-Z0-9][a-zA-Z0-9\\-_]*'),
+  min: AWS.name.minLength,
+  max: AWS.name.maxLength,
+  pattern: re(AWS.name.pattern),
 };
-export const ARN: Shape = {
-  kind: 'string',
-  max: 256,
-  pattern: anchored('arn:([a-z\\d-]+):personalize:.*:.*:.+'),
-};
+export const ARN: Shape = { kind: 'string', max: AWS.arn.maxLength, pattern: re(AWS.arn.pattern) };
 export const ROLE_ARN: Shape = {
   kind: 'string',
-  max: 256,
-  pattern: anchored('arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+'),
+  max: AWS.roleArn.maxLength,
+  pattern: re(AWS.roleArn.pattern),
 };
 export const KMS_KEY_ARN: Shape = {
   kind: 'string',
-  max: 2048,
-  pattern: anchored('arn:aws.*:kms:.*:[0-9]{12}:key/.*'),
+  max: AWS.kmsKeyArn.maxLength,
+  pattern: re(AWS.kmsKeyArn.pattern),
 };
-export const S3_LOCATION: Shape = { kind: 'string', max: 256, pattern: anchored('(s3|http|https)://.+') };
-export const NEXT_TOKEN: Shape = { kind: 'string', max: 1500, pattern: anchored('\\p{ASCII}{0,1500}', 'u') };
+export const S3_LOCATION: Shape = {
+  kind: 'string',
+  max: AWS.s3Location.maxLength,
+  pattern: re(AWS.s3Location.pattern),
+};
+export const NEXT_TOKEN: Shape = { kind: 'string', max: 1500, pattern: re('\\p{ASCII}{0,1500}', 'u') };
 export const MAX_RESULTS: Shape = { kind: 'integer', min: 1, max: 100 };
-export const INGESTION_MODE: Shape = { kind: 'enum', values: ['BULK', 'PUT', 'ALL'] };
-const TAG_TEXT = anchored('[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*', 'u');
+export const INGESTION_MODE: Shape = { kind: 'enum', values: AWS.ingestionModes };
+const TAG_TEXT = re(AWS.tagText, 'u');
 export const TAGS: Shape = {
   kind: 'list',
   max: 200,
@@ -47,8 +48,20 @@ export const TAGS: Shape = {
     kind: 'structure',
     required: ['tagKey', 'tagValue'],
     members: {
-      tagKey: { kind: 'string', min: 1, max: 128, pattern: TAG_TEXT, sensitive: true },
-      tagValue: { kind: 'string', min: 0, max: 256, pattern: TAG_TEXT, sensitive: true },
+      tagKey: {
+        kind: 'string',
+        min: AWS.tagKey.minLength,
+        max: AWS.tagKey.maxLength,
+        pattern: TAG_TEXT,
+        sensitive: true,
+      },
+      tagValue: {
+        kind: 'string',
+        min: AWS.tagValue.minLength,
+        max: AWS.tagValue.maxLength,
+        pattern: TAG_TEXT,
+        sensitive: true,
+      },
     },
   },
 };

@@ -1,0 +1,52 @@
+import { CATEGORIES, GROUP, KIND, PLURAL, resourceSchema, SHORT_NAMES, SINGULAR, VERSION } from './schema.js';
+
+export const CRD_NAME = `${PLURAL}.${GROUP}`;
+
+/** The CustomResourceDefinition, in wire form (apply it as JSON/YAML, not through client-node's typed models). */
+export function datasetExportJobCrd() {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: CRD_NAME },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: KIND,
+        listKind: `${KIND}List`,
+        plural: PLURAL,
+        singular: SINGULAR,
+        shortNames: [...SHORT_NAMES],
+        categories: [...CATEGORIES],
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Status', type: 'string', jsonPath: '.status.status', description: "AWS's job status" },
+            {
+              name: 'Job Name',
+              type: 'string',
+              jsonPath: '.status.jobName',
+              description: 'Name of the job in AWS',
+            },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+            {
+              name: 'Updated',
+              type: 'date',
+              jsonPath: '.status.lastUpdatedDateTime',
+              description: 'Time since AWS last changed the status',
+            },
+            { name: 'Dataset', type: 'string', jsonPath: '.spec.datasetArn', priority: 1 },
+            { name: 'ARN', type: 'string', jsonPath: '.status.datasetExportJobArn', priority: 1 },
+            { name: 'Failure Reason', type: 'string', jsonPath: '.status.failureReason', priority: 1 },
+          ],
+          schema: { openAPIV3Schema: resourceSchema },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { AWS, anchored } from './aws-constraints.js';
+
+/**
+ * The DatasetExportJob API, defined once. The CRD's OpenAPI schema is this object; the TypeScript types in
+ * types.ts are inferred from it; docs and the Helm chart's CRD are generated from the CRD. Keep to the subset
+ * of OpenAPI that `Infer` in types.ts understands.
+ */
+export const GROUP = 'personalize.ops.dev';
+export const VERSION = 'v1alpha1';
+export const KIND = 'DatasetExportJob';
+export const PLURAL = 'datasetexportjobs';
+export const SINGULAR = 'datasetexportjob';
+export const SHORT_NAMES = ['dsej'] as const;
+export const CATEGORIES = ['personalize', 'aws'] as const;
+
+const tagKeyRule = `self.all(k, size(k) >= ${AWS.tagKey.minLength} && size(k) <= ${AWS.tagKey.maxLength} && k.matches('${anchored(AWS.tagText).replaceAll('\\', '\\\\')}') && !k.startsWith('${AWS.reservedTagPrefix}'))`;
+
+export const specSchema = {
+  type: 'object',
+  description:
+    'The export to run: the members of CreateDatasetExportJob. The whole spec is immutable once created; to export again, create a new DatasetExportJob.',
+  required: ['datasetArn', 'roleArn', 'jobOutput'],
+  properties: {
+    jobName: {
+      type: 'string',
+      description:
+        'Name of the job in Amazon Personalize, unique per account and region and never reusable. When omitted, the operator derives one from the namespace, name and UID of this resource and records it in status.jobName.',
+      minLength: AWS.name.minLength,
+      maxLength: AWS.name.maxLength,
+      pattern: anchored(AWS.name.pattern),
+    },
+    datasetArn: {
+      type: 'string',
+      description: 'ARN of the dataset to export. Its account and region are where the job is created.',
+      maxLength: AWS.arn.maxLength,
+      pattern: anchored(AWS.arn.pattern),
+    },
+    ingestionMode: {
+      type: 'string',
+      description:
+        'Which records to export: BULK (imported by dataset import jobs), PUT (added one at a time) or ALL. Defaults to PUT, as in AWS.',
+      enum: AWS.ingestionModes,
+      default: AWS.defaultIngestionMode,
+    },
+    roleArn: {
+      type: 'string',
+      description:
+        'IAM service role that Amazon Personalize assumes to write to the S3 bucket (s3:PutObject, s3:ListBucket).',
+      maxLength: AWS.roleArn.maxLength,
+      pattern: anchored(AWS.roleArn.pattern),
+    },
+    jobOutput: {
+      type: 'object',
+      description: 'Where the exported CSV files go.',
+      required: ['s3DataDestination'],
+      properties: {
+        s3DataDestination: {
+          type: 'object',
+          description: 'The S3 destination of the export.',
+          required: ['path'],
+          properties: {
+            path: {
+              type: 'string',
+              description: 'S3 path the CSV files are written under, for example s3://bucket/folder/.',
+              maxLength: AWS.s3Location.maxLength,
+              pattern: anchored(AWS.s3Location.pattern),
+            },
+            kmsKeyArn: {
+              type: 'string',
+              description: 'ARN of the KMS key that encrypts the exported files.',
+              maxLength: AWS.kmsKeyArn.maxLength,
+              pattern: anchored(AWS.kmsKeyArn.pattern),
+            },
+          },
+        },
+      },
+    },
+    tags: {
+      type: 'object',
+      description: `Tags for the export job, as key: value (at most ${AWS.maxTagsPerResource}; keys may not start with ${AWS.reservedTagPrefix}).`,
+      maxProperties: AWS.maxTagsPerResource,
+      additionalProperties: {
+        type: 'string',
+        maxLength: AWS.tagValue.maxLength,
+        pattern: anchored(AWS.tagText),
+      },
+      'x-kubernetes-validations': [
+        {
+          rule: tagKeyRule,
+          message: `tag keys must be ${AWS.tagKey.minLength}-${AWS.tagKey.maxLength} characters of letters, digits, spaces and _.:/=+-@, and may not start with ${AWS.reservedTagPrefix}`,
+        },
+      ],
+    },
+    region: {
+      type: 'string',
+      description:
+        "AWS region to call. Defaults to the dataset ARN's region, then the operator's --region. Must match the dataset's region.",
+      maxLength: 64,
+      pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
+    },
+  },
+  'x-kubernetes-validations': [
+    {
+      rule: 'self == oldSelf',
+      message:
+        'spec is immutable: an export job cannot be changed once created; to export again, create a new DatasetExportJob',
+    },
+  ],
+} as const;
+
+const conditionSchema = {
+  type: 'object',
+  required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+  properties: {
+    type: { type: 'string', description: 'Ready, Complete, Failed or Synced.', maxLength: 316 },
+    status: { type: 'string', description: 'True, False or Unknown.', enum: ['True', 'False', 'Unknown'] },
+    observedGeneration: {
+      type: 'integer',
+      format: 'int64',
+      description: 'The spec generation the condition was set for.',
+    },
+    lastTransitionTime: { type: 'string', format: 'date-time', description: 'When status last changed.' },
+    reason: { type: 'string', description: 'A CamelCase reason for the last transition.', maxLength: 1024 },
+    message: { type: 'string', description: 'A human-readable explanation.', maxLength: 32768 },
+  },
+} as const;
+
+export const statusSchema = {
+  type: 'object',
+  description:
+    'What Amazon Personalize reports for the job (DescribeDatasetExportJob), and how the operator is doing.',
+  properties: {
+    datasetExportJobArn: {
+      type: 'string',
+      description: 'ARN of the export job, written as soon as it exists.',
+    },
+    jobName: { type: 'string', description: 'Name of the export job in Amazon Personalize.' },
+    region: { type: 'string', description: 'Region the job lives in.' },
+    status: {
+      type: 'string',
+      description: "AWS's status verbatim: CREATE PENDING, CREATE IN_PROGRESS, ACTIVE or CREATE FAILED.",
+    },
+    failureReason: { type: 'string', description: "AWS's reason when the job ended CREATE FAILED." },
+    creationDateTime: { type: 'string', format: 'date-time', description: 'When AWS created the job.' },
+    lastUpdatedDateTime: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When AWS last changed the job status.',
+    },
+    observedGeneration: {
+      type: 'integer',
+      format: 'int64',
+      description: 'The metadata.generation this status was computed for.',
+    },
+    conditions: {
+      type: 'array',
+      description:
+        'Ready (True only when ACTIVE), Complete (the job finished: ACTIVE), Failed (CREATE FAILED, with the reason), Synced (False while AWS calls fail).',
+      items: conditionSchema,
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+    },
+  },
+} as const;
+
+export const resourceSchema = {
+  type: 'object',
+  description:
+    'An Amazon Personalize dataset export job: the operator creates it once (CreateDatasetExportJob) and mirrors its status until it is ACTIVE or CREATE FAILED.',
+  required: ['spec'],
+  properties: {
+    apiVersion: { type: 'string', description: 'APIVersion of this object.' },
+    kind: { type: 'string', description: 'Kind of this object.' },
+    metadata: { type: 'object' },
+    spec: specSchema,
+    status: statusSchema,
+  },
+} as const;
