@@ -1,0 +1,61 @@
+/**
+ * How an AWS failure should be handled. `transient` failures (throttling, 5xx, network) are retried soon
+ * with backoff; `actionable` ones (bad input, permissions, missing or busy dataset) need a person and are
+ * retried slowly; nothing is retried in a hot loop.
+ */
+export type ErrorClass = 'transient' | 'actionable';
+
+export interface ClassifiedError {
+  class: ErrorClass;
+  /** CamelCase reason for the Synced condition. */
+  reason: string;
+  code: string;
+  message: string;
+  requestId?: string;
+}
+
+const THROTTLING = new Set([
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+]);
+
+const ACTIONABLE_REASONS: Record<string, string> = {
+  InvalidInputException: 'InvalidInput',
+  ResourceNotFoundException: 'DatasetNotFound',
+  ResourceInUseException: 'DatasetNotActive',
+  TooManyTagsException: 'TooManyTags',
+  TooManyTagKeysException: 'TooManyTags',
+  AccessDeniedException: 'AccessDenied',
+  AccessDenied: 'AccessDenied',
+  UnrecognizedClientException: 'InvalidCredentials',
+  InvalidSignatureException: 'InvalidCredentials',
+  ExpiredTokenException: 'InvalidCredentials',
+  CredentialsProviderError: 'NoCredentials',
+};
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+export function classifyAwsError(err: unknown): ClassifiedError {
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SdkErrorShape;
+  const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
+  const message = e.message ?? String(err);
+  const status = e.$metadata?.httpStatusCode;
+  const requestId = e.$metadata?.requestId;
+  const base = { code, message, ...(requestId ? { requestId } : {}) };
+  if (THROTTLING.has(code) || status === 429) return { ...base, class: 'transient', reason: 'Throttled' };
+  const actionable = ACTIONABLE_REASONS[code];
+  if (actionable) return { ...base, class: 'actionable', reason: actionable };
+  if (status !== undefined && status >= 400 && status < 500)
+    return { ...base, class: 'actionable', reason: 'AWSRequestRejected' };
+  // 5xx, connection refused/reset, timeouts and anything unknown: the service may recover by itself.
+  return { ...base, class: 'transient', reason: 'AWSUnavailable' };
+}

@@ -1,0 +1,338 @@
+import { AWS } from '../api/aws-constraints.js';
+import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
+import type { ClassifiedError } from '../aws/errors.js';
+import { type DesiredCondition, findCondition, mergeConditions } from './conditions.js';
+import { derivedJobName } from './job-name.js';
+
+/** Where the job lives in AWS; derivable before it exists, which makes Create safe to retry after a crash. */
+export interface Identity {
+  region: string;
+  account: string;
+  partition: string;
+  jobName: string;
+  arn: string;
+}
+
+/** What DescribeDatasetExportJob said (or that the call failed). */
+export type Observation =
+  | { kind: 'found'; job: ObservedJob }
+  | { kind: 'missing' }
+  | { kind: 'failed'; error: ClassifiedError };
+
+export interface ObservedJob {
+  datasetExportJobArn: string;
+  jobName: string;
+  datasetArn?: string;
+  status: string;
+  failureReason?: string;
+  creationDateTime?: Date;
+  lastUpdatedDateTime?: Date;
+}
+
+export type Requeue = { kind: 'none' } | { kind: 'after'; ms: number } | { kind: 'backoff' };
+
+export interface EventSpec {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  action: string;
+  note: string;
+}
+
+export type Update = {
+  kind: 'update';
+  status: DatasetExportJobStatus;
+  events: EventSpec[];
+  requeue: Requeue;
+};
+export type Decision = { kind: 'create'; identity: Identity } | Update;
+
+export interface DecideSettings {
+  now: Date;
+  /** Poll delay for a job that has been running `ageMs`; jitter is the caller's. */
+  pollDelay(ageMs: number): number;
+  /** Delay before retrying an error that needs a person (IAM, input, dataset). */
+  actionableRetryMs: number;
+}
+
+export const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
+
+const DATASET_ARN = /^arn:([a-z\d-]+):personalize:([^:]*):(\d{12}):dataset\/.+$/;
+
+/**
+ * The job's identity. The dataset ARN names the account and region (a job lives beside its dataset), so no
+ * STS call is needed; spec.region, when given, must agree with it.
+ */
+export function identityOf(
+  obj: DatasetExportJob,
+  defaultRegion: string | undefined,
+): Identity | { invalid: string } {
+  const match = DATASET_ARN.exec(obj.spec.datasetArn);
+  if (!match) {
+    return {
+      invalid: `spec.datasetArn ${obj.spec.datasetArn} is not a dataset ARN (arn:<partition>:personalize:<region>:<account>:dataset/...)`,
+    };
+  }
+  const [, partition, arnRegion, account] = match as unknown as [string, string, string, string];
+  const region = obj.spec.region ?? (arnRegion || defaultRegion);
+  if (!region) return { invalid: 'no region: set spec.region or start the operator with --region' };
+  if (arnRegion && region !== arnRegion) {
+    return {
+      invalid: `spec.region ${region} differs from the dataset's region ${arnRegion}: a job is created in its dataset's region`,
+    };
+  }
+  const jobName =
+    obj.spec.jobName ??
+    obj.status?.jobName ??
+    derivedJobName(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', obj.metadata?.uid ?? '');
+  return {
+    region,
+    account,
+    partition,
+    jobName,
+    arn: `arn:${partition}:personalize:${region}:${account}:dataset-export-job/${jobName}`,
+  };
+}
+
+/** The resource needs no AWS call: its job reached a final state for the current spec. */
+export function isSettled(obj: DatasetExportJob): boolean {
+  const status = obj.status;
+  return (
+    !!status?.status && TERMINAL.has(status.status) && status.observedGeneration === obj.metadata?.generation
+  );
+}
+
+function jobConditions(job: ObservedJob): DesiredCondition[] {
+  const reason = job.status
+    .toLowerCase()
+    .replace(/(^|[\s_])(\w)/g, (_m, _s, c: string) => c.toUpperCase())
+    .replace(/[^A-Za-z0-9]/g, '');
+  const message = `AWS reports the job ${job.status}`;
+  const failed = job.status === 'CREATE FAILED';
+  const active = job.status === 'ACTIVE';
+  return [
+    {
+      type: 'Ready',
+      status: active ? 'True' : 'False',
+      reason,
+      message: failed ? (job.failureReason ?? message) : message,
+    },
+    { type: 'Complete', status: active ? 'True' : 'False', reason, message },
+    {
+      type: 'Failed',
+      status: failed ? 'True' : 'False',
+      reason,
+      message: failed ? (job.failureReason ?? message) : message,
+    },
+    {
+      type: 'Synced',
+      status: 'True',
+      reason: 'Synced',
+      message: 'The status mirrors DescribeDatasetExportJob',
+    },
+  ];
+}
+
+/** Keeps Ready/Complete/Failed as they are and sets Synced, for errors. */
+function withSynced(obj: DatasetExportJob, synced: DesiredCondition): DesiredCondition[] {
+  const keep = ['Ready', 'Complete', 'Failed'].map((type): DesiredCondition => {
+    const c = findCondition(obj.status?.conditions, type);
+    return c
+      ? { type, status: c.status as DesiredCondition['status'], reason: c.reason, message: c.message }
+      : {
+          type,
+          status: type === 'Failed' ? 'False' : 'Unknown',
+          reason: 'NotCreated',
+          message: 'The job does not exist in AWS yet',
+        };
+  });
+  return [...keep, synced];
+}
+
+function statusWith(
+  obj: DatasetExportJob,
+  fields: Partial<DatasetExportJobStatus>,
+  conditions: DesiredCondition[],
+  now: Date,
+): DatasetExportJobStatus {
+  return {
+    ...obj.status,
+    ...fields,
+    observedGeneration: obj.metadata?.generation,
+    conditions: mergeConditions(obj.status?.conditions, conditions, obj.metadata?.generation, now),
+  };
+}
+
+/** Warning event and Synced=False for a problem, emitted only when the reason or message is new. */
+function problem(
+  obj: DatasetExportJob,
+  identity: Partial<Identity>,
+  reason: string,
+  message: string,
+  requeue: Requeue,
+  now: Date,
+): Update {
+  const synced: DesiredCondition = { type: 'Synced', status: 'False', reason, message };
+  const old = findCondition(obj.status?.conditions, 'Synced');
+  const repeated = old?.status === 'False' && old.reason === reason && old.message === message;
+  const fields: Partial<DatasetExportJobStatus> = {
+    ...(identity.jobName ? { jobName: identity.jobName } : {}),
+    ...(identity.region ? { region: identity.region } : {}),
+  };
+  return {
+    kind: 'update',
+    status: statusWith(obj, fields, withSynced(obj, synced), now),
+    events: repeated ? [] : [{ type: 'Warning', reason, action: 'Reconcile', note: message }],
+    requeue,
+  };
+}
+
+export function invalidSpec(obj: DatasetExportJob, message: string, now: Date): Update {
+  return problem(obj, {}, 'InvalidSpec', message, { kind: 'none' }, now);
+}
+
+const iso = (d: Date | undefined) => d?.toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * What to do next, from the resource, its identity and what AWS said: a pure function, so every branch is
+ * tested without servers. `justCreated` is true when this reconcile's own Create produced the job.
+ */
+export function decide(
+  obj: DatasetExportJob,
+  identity: Identity,
+  observation: Observation,
+  settings: DecideSettings,
+  justCreated = false,
+): Decision {
+  const { now } = settings;
+  switch (observation.kind) {
+    case 'failed': {
+      const { error } = observation;
+      const message = `${error.code}: ${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}`;
+      const requeue: Requeue =
+        error.class === 'transient' ? { kind: 'backoff' } : { kind: 'after', ms: settings.actionableRetryMs };
+      return problem(obj, identity, error.reason, message, requeue, now);
+    }
+    case 'missing': {
+      if (justCreated) {
+        // Create succeeded but Describe does not see the job yet (eventual consistency): look again soon.
+        return {
+          kind: 'update',
+          status: statusWith(
+            obj,
+            { datasetExportJobArn: identity.arn, jobName: identity.jobName, region: identity.region },
+            withSynced(obj, {
+              type: 'Synced',
+              status: 'True',
+              reason: 'Creating',
+              message: 'CreateDatasetExportJob succeeded',
+            }),
+            now,
+          ),
+          events: [{ type: 'Normal', reason: 'Created', action: 'Create', note: `Created ${identity.arn}` }],
+          requeue: { kind: 'after', ms: settings.pollDelay(0) },
+        };
+      }
+      if (obj.status?.datasetExportJobArn) {
+        return problem(
+          obj,
+          identity,
+          'JobMissing',
+          `${obj.status.datasetExportJobArn} was seen before but DescribeDatasetExportJob no longer finds it; not creating it again`,
+          { kind: 'after', ms: settings.actionableRetryMs },
+          now,
+        );
+      }
+      return { kind: 'create', identity };
+    }
+    case 'found': {
+      const { job } = observation;
+      if (job.datasetArn && job.datasetArn !== obj.spec.datasetArn) {
+        return problem(
+          obj,
+          identity,
+          'NameConflict',
+          `The job name ${identity.jobName} is already used by an export of ${job.datasetArn} (${job.datasetExportJobArn}). ` +
+            'AWS job names are unique per account and region and cannot be reused: create a new DatasetExportJob with another spec.jobName, or omit it to get a generated name.',
+          { kind: 'none' },
+          now,
+        );
+      }
+      const events: EventSpec[] = [];
+      if (!obj.status?.datasetExportJobArn) {
+        // A job created before this resource existed was not created by it: that is adoption.
+        const created = obj.metadata?.creationTimestamp
+          ? new Date(obj.metadata.creationTimestamp).getTime()
+          : 0;
+        const adopted =
+          !justCreated && job.creationDateTime !== undefined && job.creationDateTime.getTime() < created;
+        events.push(
+          adopted
+            ? {
+                type: 'Normal',
+                reason: 'Adopted',
+                action: 'Adopt',
+                note: `Adopted existing job ${job.datasetExportJobArn}`,
+              }
+            : {
+                type: 'Normal',
+                reason: 'Created',
+                action: 'Create',
+                note: `Created ${job.datasetExportJobArn}`,
+              },
+        );
+      }
+      if (obj.status?.status !== job.status) {
+        const from = obj.status?.status ?? 'nothing';
+        events.push({
+          type: job.status === 'CREATE FAILED' ? 'Warning' : 'Normal',
+          reason: job.status === 'CREATE FAILED' ? 'CreateFailed' : 'StatusChanged',
+          action: 'Observe',
+          note: `${from} → ${job.status}${job.failureReason ? `: ${job.failureReason}` : ''}`,
+        });
+      }
+      const terminal = TERMINAL.has(job.status);
+      const age = job.creationDateTime ? now.getTime() - job.creationDateTime.getTime() : 0;
+      return {
+        kind: 'update',
+        status: statusWith(
+          obj,
+          {
+            datasetExportJobArn: job.datasetExportJobArn,
+            jobName: job.jobName,
+            region: identity.region,
+            status: job.status,
+            failureReason: job.failureReason,
+            creationDateTime: iso(job.creationDateTime),
+            lastUpdatedDateTime: iso(job.lastUpdatedDateTime),
+          },
+          jobConditions(job),
+          now,
+        ),
+        events,
+        requeue: terminal ? { kind: 'none' } : { kind: 'after', ms: settings.pollDelay(age) },
+      };
+    }
+  }
+}
+
+/** The CreateDatasetExportJob input for a resource: the spec, with the default ingestion mode made explicit. */
+export function createInput(obj: DatasetExportJob, identity: Identity) {
+  const { spec } = obj;
+  return {
+    jobName: identity.jobName,
+    datasetArn: spec.datasetArn,
+    ingestionMode: spec.ingestionMode ?? AWS.defaultIngestionMode,
+    roleArn: spec.roleArn,
+    jobOutput: {
+      s3DataDestination: {
+        path: spec.jobOutput.s3DataDestination.path,
+        ...(spec.jobOutput.s3DataDestination.kmsKeyArn
+          ? { kmsKeyArn: spec.jobOutput.s3DataDestination.kmsKeyArn }
+          : {}),
+      },
+    },
+    ...(spec.tags && Object.keys(spec.tags).length
+      ? { tags: Object.entries(spec.tags).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }
+      : {}),
+  };
+}

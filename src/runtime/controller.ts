@@ -1,0 +1,134 @@
+import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { GROUP, KIND, PLURAL, VERSION } from '../api/schema.js';
+import type { DatasetExportJob } from '../api/types.js';
+import type { Reconciler } from '../reconciler/reconciler.js';
+import { ResilientInformer } from './informer.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  /** Namespaces to watch; all when empty. */
+  namespaces: string[];
+  labelSelector?: string;
+  concurrency: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A full re-queue of every object this often, a safety net for missed events. */
+  resyncMs: number;
+  watchTimeoutSeconds: number;
+  logger: Logger;
+}
+
+const keyOf = (obj: DatasetExportJob) => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+
+/** Wires informers (one per watched namespace, or one cluster-wide) to a work queue and the reconciler. */
+export class Controller {
+  private readonly informers: ResilientInformer<DatasetExportJob>[];
+  readonly queue: WorkQueue;
+  private resync: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly reconciler: Reconciler,
+    private readonly options: ControllerOptions,
+  ) {
+    const api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    const scopes = options.namespaces.length ? options.namespaces : [undefined];
+    this.informers = scopes.map(
+      (namespace) =>
+        new ResilientInformer<DatasetExportJob>({
+          kubeConfig: options.kubeConfig,
+          path: namespace
+            ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`
+            : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+          list: () =>
+            (namespace
+              ? api.listNamespacedCustomObject({
+                  group: GROUP,
+                  version: VERSION,
+                  plural: PLURAL,
+                  namespace,
+                  labelSelector: options.labelSelector,
+                })
+              : api.listClusterCustomObject({
+                  group: GROUP,
+                  version: VERSION,
+                  plural: PLURAL,
+                  labelSelector: options.labelSelector,
+                })) as never,
+          labelSelector: options.labelSelector,
+          watchTimeoutSeconds: options.watchTimeoutSeconds,
+          onChange: (obj) => this.queue.add(keyOf(obj)),
+          onDelete: (obj) => {
+            options.logger.info(
+              { key: keyOf(obj), arn: obj.status?.datasetExportJobArn },
+              'resource deleted; the AWS job and its files stay',
+            );
+            this.queue.forget(keyOf(obj));
+          },
+          logger: options.logger,
+        }),
+    );
+    this.queue = new WorkQueue((key) => this.reconcileKey(key), {
+      concurrency: options.concurrency,
+      backoffBaseMs: options.backoffBaseMs,
+      backoffMaxMs: options.backoffMaxMs,
+      jitter: 0.2,
+      logger: options.logger,
+    });
+  }
+
+  private get(key: string): DatasetExportJob | undefined {
+    const [namespace, name] = key.split('/') as [string, string];
+    for (const informer of this.informers) {
+      const obj = informer.get(name, namespace);
+      if (obj) return obj;
+    }
+    return undefined;
+  }
+
+  private async reconcileKey(key: string) {
+    const obj = this.get(key);
+    if (!obj) return { kind: 'none' } as const;
+    const log = this.options.logger.child({ key, generation: obj.metadata?.generation });
+    return this.reconciler.reconcile({ ...obj, apiVersion: `${GROUP}/${VERSION}`, kind: KIND }, log);
+  }
+
+  get synced(): boolean {
+    return this.informers.every((i) => i.hasSynced);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.start()));
+    this.resync = setInterval(() => {
+      for (const informer of this.informers) for (const obj of informer.list()) this.queue.add(keyOf(obj));
+    }, this.options.resyncMs);
+    this.resync.unref();
+  }
+
+  /** Stops watching, then lets reconciles in flight finish within `graceMs`. */
+  async stop(graceMs: number): Promise<boolean> {
+    clearInterval(this.resync);
+    await Promise.all(this.informers.map((i) => i.stop()));
+    return this.queue.shutdown(graceMs);
+  }
+}
+
+/** Writes status through the /status subresource with a JSON merge patch (never touching spec). */
+export function statusWriter(kubeConfig: KubeConfig) {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  return async (obj: DatasetExportJob, status: DatasetExportJob['status']) => {
+    await api.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace: obj.metadata?.namespace ?? '',
+        plural: PLURAL,
+        name: obj.metadata?.name ?? '',
+        body: { status },
+        fieldManager: 'personalize-operator',
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  };
+}

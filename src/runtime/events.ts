@@ -1,0 +1,47 @@
+import { EventsV1Api, type KubeConfig, type KubernetesObject, V1MicroTime } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { EventSpec } from '../reconciler/decide.js';
+
+export const REPORTING_CONTROLLER = 'personalize.ops.dev/operator';
+
+/** Records events.k8s.io/v1 Events on a resource; a failure to record is logged, never fatal. */
+export class EventRecorder {
+  private readonly api: EventsV1Api;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly instance: string,
+    private readonly logger: Logger,
+  ) {
+    this.api = kubeConfig.makeApiClient(EventsV1Api);
+  }
+
+  async record(obj: KubernetesObject, event: EventSpec): Promise<void> {
+    const namespace = obj.metadata?.namespace ?? 'default';
+    try {
+      await this.api.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { generateName: `${obj.metadata?.name ?? 'object'}.`, namespace },
+          eventTime: new V1MicroTime(),
+          reportingController: REPORTING_CONTROLLER,
+          reportingInstance: this.instance,
+          action: event.action,
+          reason: event.reason,
+          note: event.note.slice(0, 1024),
+          type: event.type,
+          regarding: {
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            name: obj.metadata?.name,
+            namespace,
+            uid: obj.metadata?.uid,
+            resourceVersion: obj.metadata?.resourceVersion,
+          },
+        },
+      });
+    } catch (err) {
+      this.logger.warn({ err: String(err), reason: event.reason }, 'could not record event');
+    }
+  }
+}

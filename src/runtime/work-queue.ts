@@ -1,0 +1,136 @@
+import type { Logger } from 'pino';
+import type { Requeue } from '../reconciler/decide.js';
+
+export interface WorkQueueOptions {
+  concurrency: number;
+  /** Per-key exponential backoff for failures: base * 2^(failures-1), capped. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Fraction of random spread added to requeue delays, so a fleet does not move in lockstep. */
+  jitter: number;
+  logger: Logger;
+  random?: () => number;
+}
+
+/**
+ * A work queue in the manner of client-go's: keys are de-duplicated while waiting, a key is never processed
+ * twice at once (a key added while processing runs again afterwards), concurrency is bounded, and each key has
+ * its own backoff and requeue-after timer.
+ */
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private shuttingDown = false;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly handler: (key: string) => Promise<Requeue>,
+    private readonly options: WorkQueueOptions,
+  ) {
+    this.random = options.random ?? Math.random;
+  }
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  get active(): number {
+    return this.processing.size;
+  }
+
+  add(key: string): void {
+    if (this.shuttingDown) return;
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(key);
+    this.pump();
+  }
+
+  /** Adds the key after `ms`; an earlier pending timer for the key wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.shuttingDown) return;
+    const at = Date.now() + ms;
+    const existing = this.timers.get(key);
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, ms);
+    timer.unref();
+    this.timers.set(key, { at, timer });
+  }
+
+  /** Forgets a key's timer and failure count (the object is gone). */
+  forget(key: string): void {
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t.timer);
+    this.timers.delete(key);
+    this.failures.delete(key);
+  }
+
+  backoffDelay(failures: number): number {
+    const raw = Math.min(
+      this.options.backoffMaxMs,
+      this.options.backoffBaseMs * 2 ** Math.max(0, failures - 1),
+    );
+    return this.jittered(raw);
+  }
+
+  private jittered(ms: number): number {
+    return Math.round(ms * (1 + this.options.jitter * this.random()));
+  }
+
+  private pump(): void {
+    while (!this.shuttingDown && this.processing.size < this.options.concurrency && this.queue.length) {
+      const key = this.queue.shift()!;
+      this.queued.delete(key);
+      this.processing.add(key);
+      void this.process(key);
+    }
+  }
+
+  private async process(key: string): Promise<void> {
+    let requeue: Requeue;
+    try {
+      requeue = await this.handler(key);
+    } catch (err) {
+      this.options.logger.error({ err, key }, 'reconcile failed');
+      requeue = { kind: 'backoff' };
+    }
+    this.processing.delete(key);
+    if (requeue.kind === 'backoff') {
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      this.addAfter(key, this.backoffDelay(failures));
+    } else {
+      this.failures.delete(key);
+      if (requeue.kind === 'after') this.addAfter(key, this.jittered(requeue.ms));
+    }
+    if (this.dirty.delete(key)) this.add(key);
+    this.pump();
+    if (this.processing.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Stops taking work and waits (up to `graceMs`) for reconciles in flight to finish. */
+  async shutdown(graceMs: number): Promise<boolean> {
+    this.shuttingDown = true;
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.queue.length = 0;
+    this.queued.clear();
+    if (this.processing.size === 0) return true;
+    const idle = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref());
+    return Promise.race([idle, timeout]);
+  }
+}
