@@ -259,12 +259,10 @@ export function decide(
       }
       const events: EventSpec[] = [];
       if (!obj.status?.datasetExportJobArn) {
-        // A job created before this resource existed was not created by it: that is adoption.
-        const created = obj.metadata?.creationTimestamp
-          ? new Date(obj.metadata.creationTimestamp).getTime()
-          : 0;
-        const adopted =
-          !justCreated && job.creationDateTime !== undefined && job.creationDateTime.getTime() < created;
+        // A derived name embeds this resource's UID, so only this resource can have created such a job (also
+        // when a crash lost the status write after Create). A job under a chosen spec.jobName found before
+        // this resource created anything is adoption.
+        const adopted = !justCreated && obj.spec.jobName !== undefined;
         events.push(
           adopted
             ? {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventsV1Api, type KubeConfig, type KubernetesObject, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { EventSpec } from '../reconciler/decide.js';
@@ -22,7 +23,11 @@ export class EventRecorder {
       await this.api.createNamespacedEvent({
         namespace,
         body: {
-          metadata: { generateName: `${obj.metadata?.name ?? 'object'}.`, namespace },
+          // client-go's naming: `<object>.<unique hex>` (a generateName ending in '.' is not a valid name).
+          metadata: {
+            name: `${obj.metadata?.name ?? 'object'}.${Date.now().toString(16)}${randomBytes(4).toString('hex')}`,
+            namespace,
+          },
           eventTime: new V1MicroTime(),
           reportingController: REPORTING_CONTROLLER,
           reportingInstance: this.instance,

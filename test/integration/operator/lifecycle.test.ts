@@ -1,0 +1,126 @@
+import { CreateDatasetExportJobCommand, ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
+import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoDataset, ROLE } from '../../support/emulator.js';
+import { kubectl } from '../../support/kube.js';
+import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
+
+describe('operator lifecycle against the real API server and the emulator', () => {
+  let stack: Stack;
+  beforeAll(installCrd);
+  afterEach(() => stack.close());
+
+  it('creates the job once and mirrors it to ACTIVE with conditions, events and kubectl wait', async () => {
+    stack = await startStack();
+    await stack.startOperator();
+    const created = await stack.create('happy', spec({ ingestionMode: 'ALL', tags: { team: 'ml' } }));
+    const wait = kubectl([
+      'wait',
+      '-n',
+      stack.namespace,
+      '--for=condition=Complete',
+      '--timeout=30s',
+      'dsej/happy',
+    ]);
+    const done = await stack.waitFor('happy', (o) => o.status?.status === 'ACTIVE');
+    await wait;
+    const jobName = done.status?.jobName ?? '';
+    expect(jobName).toMatch(new RegExp(`^${stack.namespace}-happy-[0-9a-f]{10}$`));
+    expect(done.status).toMatchObject({
+      datasetExportJobArn: `arn:aws:personalize:us-east-1:123456789012:dataset-export-job/${jobName}`,
+      region: 'us-east-1',
+      observedGeneration: 1,
+    });
+    expect(condition(done, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
+    expect(condition(done, 'Complete')?.status).toBe('True');
+    expect(condition(done, 'Failed')?.status).toBe('False');
+    expect(condition(done, 'Synced')?.status).toBe('True');
+    expect(done.metadata?.generation).toBe(created.metadata?.generation);
+    expect((await stack.aws.stats()).CreateDatasetExportJob).toEqual({ calls: 1, outcomes: { OK: 1 } });
+
+    const table = await kubectl(['get', 'dsej', '-n', stack.namespace, '-o', 'wide']);
+    expect(table).toMatch(/^NAME\s+STATUS\s+JOB NAME\s+AGE\s+UPDATED\s+DATASET\s+ARN\s+FAILURE REASON$/m);
+    expect(table).toMatch(new RegExp(`^happy\\s+ACTIVE\\s+${jobName}\\s`, 'm'));
+
+    const events = await stack.kc
+      .makeApiClient(EventsV1Api)
+      .listNamespacedEvent({ namespace: stack.namespace, fieldSelector: 'regarding.name=happy' });
+    const reasons = events.items.map((e) => e.reason);
+    expect(reasons).toContain('Created');
+    expect(reasons.filter((r) => r === 'StatusChanged').length).toBeGreaterThanOrEqual(2);
+    expect(events.items.every((e) => e.reportingController === 'personalize.ops.dev/operator')).toBe(true);
+  });
+
+  it('reports CREATE FAILED with the reason: Failed=True, Ready=False', async () => {
+    stack = await startStack();
+    await stack.aws.setFaults({ unwritableBuckets: ['locked'] });
+    await stack.startOperator();
+    await stack.create('sad', spec({ jobOutput: { s3DataDestination: { path: 's3://locked/out/' } } }));
+    const failed = await stack.waitFor('sad', (o) => o.status?.status === 'CREATE FAILED');
+    expect(failed.status?.failureReason).toMatch(/^Insufficient privileges for accessing data in S3/);
+    expect(condition(failed, 'Failed')).toMatchObject({
+      status: 'True',
+      reason: 'CreateFailed',
+      message: failed.status?.failureReason,
+    });
+    expect(condition(failed, 'Ready')?.status).toBe('False');
+    expect(condition(failed, 'Complete')?.status).toBe('False');
+    await kubectl(['wait', '-n', stack.namespace, '--for=condition=Failed', '--timeout=10s', 'dsej/sad']);
+  });
+
+  it('adopts a job that already exists for the same dataset without calling Create', async () => {
+    stack = await startStack();
+    await stack.aws.client.send(
+      new CreateDatasetExportJobCommand({
+        jobName: 'pre-existing',
+        datasetArn: demoDataset('ITEMS'),
+        roleArn: ROLE,
+        jobOutput: { s3DataDestination: { path: 's3://exports/old/' } },
+      }),
+    );
+    await stack.aws.admin('reset?what=stats', { method: 'POST' });
+    await stack.startOperator();
+    await stack.create('adopter', spec({ jobName: 'pre-existing' }));
+    const adopted = await stack.waitFor('adopter', (o) => o.status?.status === 'ACTIVE');
+    expect(adopted.status?.datasetExportJobArn).toMatch(/dataset-export-job\/pre-existing$/);
+    expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
+    const events = await stack.kc
+      .makeApiClient(EventsV1Api)
+      .listNamespacedEvent({ namespace: stack.namespace });
+    expect(events.items.map((e) => e.reason)).toContain('Adopted');
+  });
+
+  it('stops with NameConflict when the name belongs to another dataset, without retrying', async () => {
+    stack = await startStack();
+    await stack.aws.client.send(
+      new CreateDatasetExportJobCommand({
+        jobName: 'taken',
+        datasetArn: demoDataset('USERS'),
+        roleArn: ROLE,
+        jobOutput: { s3DataDestination: { path: 's3://exports/old/' } },
+      }),
+    );
+    await stack.startOperator();
+    await stack.create('clash', spec({ jobName: 'taken' }));
+    const clash = await stack.waitFor('clash', (o) => condition(o, 'Synced')?.reason === 'NameConflict');
+    expect(condition(clash, 'Synced')?.message).toMatch(
+      /already used by an export of .*dataset\/demo\/USERS.*create a new DatasetExportJob/,
+    );
+    const before = (await stack.aws.stats()).DescribeDatasetExportJob?.calls ?? 0;
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await stack.aws.stats()).DescribeDatasetExportJob?.calls ?? 0).toBe(before);
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(1);
+  });
+
+  it('lets go of a resource deleted while its job is in progress; the AWS job stays', async () => {
+    stack = await startStack({ speed: 1, durations: { exportPendingMs: 300, exportInProgressMs: 60_000 } });
+    await stack.startOperator();
+    await stack.create('gone', spec());
+    await stack.waitFor('gone', (o) => o.status?.status === 'CREATE IN_PROGRESS');
+    await kubectl(['delete', 'dsej', 'gone', '-n', stack.namespace, '--wait=true', '--timeout=10s']);
+    const jobs = await stack.aws.client.send(new ListDatasetExportJobsCommand({}));
+    expect(jobs.datasetExportJobs?.map((j) => j.status)).toEqual(['CREATE IN_PROGRESS']);
+    const ns = await stack.kc.makeApiClient(CoreV1Api).readNamespace({ name: stack.namespace });
+    expect(ns.metadata?.name).toBe(stack.namespace);
+  });
+});

@@ -1,0 +1,115 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { CRD_NAME, datasetExportJobCrd } from '../../src/api/crd.js';
+import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
+import type { DatasetExportJob, DatasetExportJobSpec } from '../../src/api/types.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { type Operator, type OperatorOptions, startOperator } from '../../src/operator.js';
+import { demoDataset, ROLE, startTestEmulator, type TestEmulator } from './emulator.js';
+import { createTestNamespace, kubectl, testKubeConfig } from './kube.js';
+
+export async function installCrd(): Promise<void> {
+  await kubectl(
+    ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+    JSON.stringify(datasetExportJobCrd()),
+  );
+  await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`]);
+}
+
+export const spec = (overrides: Partial<DatasetExportJobSpec> = {}): DatasetExportJobSpec => ({
+  datasetArn: demoDataset('ITEMS'),
+  roleArn: ROLE,
+  jobOutput: { s3DataDestination: { path: 's3://exports/k8s/' } },
+  ...overrides,
+});
+
+/** Settings that make the operator react in milliseconds against a fast emulator. */
+export const FAST: Partial<OperatorOptions> = {
+  pollMinMs: 30,
+  pollMaxMs: 100,
+  backoffBaseMs: 50,
+  backoffMaxMs: 400,
+  actionableRetryMs: 500,
+};
+
+export interface Stack {
+  kc: KubeConfig;
+  api: CustomObjectsApi;
+  namespace: string;
+  aws: TestEmulator;
+  operator?: Operator;
+  startOperator(options?: Partial<OperatorOptions>): Promise<Operator>;
+  create(name: string, jobSpec: DatasetExportJobSpec): Promise<DatasetExportJob>;
+  get(name: string): Promise<DatasetExportJob>;
+  waitFor(
+    name: string,
+    test: (obj: DatasetExportJob) => boolean,
+    timeoutMs?: number,
+  ): Promise<DatasetExportJob>;
+  close(): Promise<void>;
+}
+
+export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack> {
+  const kc = testKubeConfig();
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const namespace = await createTestNamespace(kc, 'dsej');
+  const aws = await startTestEmulator({ speed: 100, ...emulator });
+  const stack: Stack = {
+    kc,
+    api,
+    namespace,
+    aws,
+    async startOperator(options = {}) {
+      stack.operator = await startOperator({
+        kubeConfig: kc,
+        logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+        personalizeEndpoint: aws.emulator.url,
+        namespaces: [namespace],
+        ...FAST,
+        ...options,
+      });
+      return stack.operator;
+    },
+    create: async (name, jobSpec) =>
+      (await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        body: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'DatasetExportJob',
+          metadata: { name },
+          spec: jobSpec,
+        },
+      })) as DatasetExportJob,
+    get: async (name) =>
+      (await api.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+      })) as DatasetExportJob,
+    async waitFor(name, test, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: DatasetExportJob | undefined;
+      while (Date.now() < deadline) {
+        last = await stack.get(name);
+        if (test(last)) return last;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(
+        `timed out waiting for ${namespace}/${name}; last status: ${JSON.stringify(last?.status)}`,
+      );
+    },
+    async close() {
+      await stack.operator?.stop(2_000);
+      await aws.close();
+    },
+  };
+  return stack;
+}
+
+export const condition = (obj: DatasetExportJob, type: string) =>
+  obj.status?.conditions?.find((c) => c.type === type);
