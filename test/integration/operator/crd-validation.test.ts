@@ -1,0 +1,170 @@
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import type { DatasetExportJob } from '../../../src/api/types.js';
+import { createTestNamespace, kubectl, testKubeConfig } from '../../support/kube.js';
+import { installCrd, spec } from '../../support/operator.js';
+
+type Case = [string, Record<string, unknown>, RegExp];
+
+// Every rule AWS enforces on CreateDatasetExportJob input, enforced by the API server before the operator runs.
+const invalid: Case[] = [
+  [
+    'an empty jobName',
+    { jobName: '' },
+    /spec\.jobName: Invalid value: "": spec\.jobName in body should be at least 1 chars long/,
+  ],
+  [
+    'a jobName over 63 characters',
+    { jobName: 'a'.repeat(64) },
+    /spec\.jobName: Too long: may not be more than 63 (bytes|characters)/,
+  ],
+  [
+    'a jobName with a space',
+    { jobName: 'bad name' },
+    /spec\.jobName: Invalid value: "bad name": spec\.jobName in body should match/,
+  ],
+  ['a jobName starting with an underscore', { jobName: '_x' }, /spec\.jobName: Invalid value: "_x"/],
+  ['no datasetArn', { datasetArn: undefined }, /spec\.datasetArn: Required value/],
+  [
+    'a datasetArn that is not an ARN',
+    { datasetArn: 'dataset/demo' },
+    /spec\.datasetArn: Invalid value: "dataset\/demo": spec\.datasetArn in body should match/,
+  ],
+  [
+    'a datasetArn over 256 characters',
+    { datasetArn: `arn:aws:personalize:r:1:${'d'.repeat(250)}` },
+    /spec\.datasetArn: Too long/,
+  ],
+  ['no roleArn', { roleArn: undefined }, /spec\.roleArn: Required value/],
+  ['a roleArn of a user', { roleArn: 'arn:aws:iam::123456789012:user/x' }, /spec\.roleArn: Invalid value/],
+  [
+    'an unknown ingestionMode',
+    { ingestionMode: 'SOME' },
+    /spec\.ingestionMode: Unsupported value: "SOME": supported values: "BULK", "PUT", "ALL"/,
+  ],
+  ['no jobOutput', { jobOutput: undefined }, /spec\.jobOutput: Required value/],
+  ['no s3DataDestination', { jobOutput: {} }, /spec\.jobOutput\.s3DataDestination: Required value/],
+  [
+    'no path',
+    { jobOutput: { s3DataDestination: {} } },
+    /spec\.jobOutput\.s3DataDestination\.path: Required value/,
+  ],
+  [
+    'a path without a scheme',
+    { jobOutput: { s3DataDestination: { path: 'bucket/x' } } },
+    /spec\.jobOutput\.s3DataDestination\.path: Invalid value/,
+  ],
+  [
+    'a malformed kmsKeyArn',
+    { jobOutput: { s3DataDestination: { path: 's3://b/', kmsKeyArn: 'arn:aws:kms:r:1:key/x' } } },
+    /spec\.jobOutput\.s3DataDestination\.kmsKeyArn: Invalid value/,
+  ],
+  [
+    'a tag value with a forbidden character',
+    { tags: { team: 'a*b' } },
+    /spec\.tags\.team: Invalid value: "a\*b"/,
+  ],
+  ['a tag value over 256 characters', { tags: { team: 'v'.repeat(257) } }, /spec\.tags\.team: Too long/],
+  [
+    'a reserved tag key',
+    { tags: { 'aws:owner': 'x' } },
+    /spec\.tags: Invalid value: tag keys must be 1-128 characters/,
+  ],
+  [
+    'a tag key with a forbidden character',
+    { tags: { 'a*b': 'x' } },
+    /spec\.tags: Invalid value: tag keys must/,
+  ],
+  [
+    'more than 50 tags',
+    { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+    /spec\.tags: Too many: 51: must have at most 50 items/,
+  ],
+  ['a malformed region', { region: 'US_EAST' }, /spec\.region: Invalid value: "US_EAST"/],
+];
+
+describe('DatasetExportJob CRD validation by the real API server', () => {
+  const kc = testKubeConfig();
+  const api = kc.makeApiClient(CustomObjectsApi);
+  let namespace: string;
+  beforeAll(async () => {
+    await installCrd();
+    namespace = await createTestNamespace(kc, 'crd');
+  });
+
+  const manifest = (name: string, jobSpec: Record<string, unknown>) => ({
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'DatasetExportJob',
+    metadata: { name, namespace },
+    spec: jobSpec,
+  });
+
+  it.each(invalid)('kubectl apply rejects %s, naming the field', async (_name, change, message) => {
+    const body = manifest('invalid', { ...spec(), ...change });
+    await expect(kubectl(['apply', '-f', '-'], JSON.stringify(body))).rejects.toThrow(message);
+  });
+
+  it('accepts a full valid spec and defaults ingestionMode to PUT', async () => {
+    const body = manifest('valid', {
+      ...spec({
+        jobName: 'Valid_name-1',
+        region: 'us-east-1',
+        tags: { team: 'ml', 'cost-center': '42 a/b' },
+      }),
+      jobOutput: {
+        s3DataDestination: { path: 's3://b/p/', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' },
+      },
+    });
+    await kubectl(['apply', '-f', '-'], JSON.stringify(body));
+    const stored = (await api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+      name: 'valid',
+    })) as DatasetExportJob;
+    expect(stored.spec.ingestionMode).toBe('PUT');
+  });
+
+  it('rejects any change to spec with a message that says what to do', async () => {
+    await kubectl(['apply', '-f', '-'], JSON.stringify(manifest('frozen', spec())));
+    const edit = api.patchNamespacedCustomObject(
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name: 'frozen',
+        body: { spec: { ingestionMode: 'ALL' } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await expect(edit).rejects.toThrow(
+      /spec is immutable: an export job cannot be changed once created; to export again, create a new DatasetExportJob/,
+    );
+    await expect(
+      kubectl(['apply', '-f', '-'], JSON.stringify(manifest('frozen', spec({ jobName: 'other' })))),
+    ).rejects.toThrow(/spec is immutable/);
+  });
+
+  it('documents every field for kubectl explain and serves the short name and categories', async () => {
+    const explained = await kubectl(['explain', 'datasetexportjob.spec']);
+    for (const field of [
+      'jobName',
+      'datasetArn',
+      'ingestionMode',
+      'roleArn',
+      'jobOutput',
+      'tags',
+      'region',
+    ]) {
+      expect(explained).toContain(field);
+    }
+    expect(explained).toMatch(/immutable/);
+    const status = await kubectl(['explain', 'dsej.status.conditions']);
+    expect(status).toMatch(/Ready \(True only when ACTIVE\)/);
+    await kubectl(['get', 'personalize', '-n', namespace]);
+    await kubectl(['get', 'aws', '-n', namespace]);
+  });
+});
