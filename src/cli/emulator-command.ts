@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { readSeedFile } from '../emulator/seed.js';
 import { startEmulator } from '../emulator/server.js';
+import { createLogger } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
 
 export const EMULATOR_USAGE = `personalize-operator emulator [options]
@@ -46,7 +46,7 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
     speed,
     seed: values.seed === 'none' ? 'none' : seedFile?.seed,
     seedBaseDir: seedFile?.baseDir,
-    logger: pino({ name: 'personalize-emulator', level: values['log-level'] }),
+    logger: createLogger('personalize-emulator', values['log-level']),
   });
   await waitForShutdown();
   await emulator.close();

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 import { EMULATOR_USAGE, emulatorCommand } from './emulator-command.js';
+import { RUN_USAGE, runCommand } from './run-command.js';
 
 const USAGE = `Usage: personalize-operator <command> [options]
 
 Commands:
+  run        run the operator against a cluster
   emulator   run a local Amazon Personalize endpoint
+
+${RUN_USAGE}
 
 ${EMULATOR_USAGE}`;
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  run: runCommand,
   emulator: emulatorCommand,
 };
 

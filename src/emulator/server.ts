@@ -165,7 +165,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ? target.slice(TARGET_PREFIX.length)
         : '';
     const started = Date.now();
-    let outcome = 'OK';
+    // Counted when the work is done, before any added latency: the counter tells what the service did.
+    const count = (outcome: string) => {
+      store.count(operation || 'Unknown', outcome);
+      log.info({ operation, requestId, outcome, ms: Date.now() - started }, 'call');
+    };
     try {
       const text = await readBody(req);
       if (req.method !== 'POST')
@@ -175,15 +179,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!handler)
         throw new ApiError('UnknownOperationException', `Operation ${String(target)} is not supported.`);
       const decision = faults.decide(operation);
-      const latency = faults.latency(operation);
-      if (latency) await new Promise((r) => setTimeout(r, latency));
       if (decision.kind === 'drop') {
-        outcome = 'Dropped';
+        count('Dropped');
         req.socket.destroy();
         return;
       }
       if (decision.kind === 'error') throw decision.error;
       const result = await handler(context(region), parseJsonObject(text, 'The request body'));
+      count('OK');
+      // Latency delays the answer, not the work: a caller that gives up (or crashes) meanwhile has still
+      // created what it asked for, as with a slow network on AWS.
+      const latency = faults.latency(operation);
+      if (latency) await new Promise((r) => setTimeout(r, latency));
       send(res, 200, result ?? {});
     } catch (err) {
       const apiError =
@@ -195,11 +202,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
               500,
             );
       if (!(err instanceof ApiError)) log.error({ err, requestId }, 'unexpected failure');
-      outcome = apiError.httpStatus >= 500 ? `HTTP${apiError.httpStatus}` : apiError.code;
+      count(apiError.httpStatus >= 500 ? `HTTP${apiError.httpStatus}` : apiError.code);
       sendError(res, apiError);
-    } finally {
-      store.count(operation || 'Unknown', outcome);
-      log.info({ operation, requestId, outcome, ms: Date.now() - started }, 'call');
     }
   }
 

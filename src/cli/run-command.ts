@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startOperator } from '../operator.js';
+import { parseDuration, parsePositiveInt } from './durations.js';
+import { createLogger } from './logger.js';
+import { waitForShutdown } from './shutdown.js';
+
+export const RUN_USAGE = `personalize-operator run [options]
+
+Runs the operator against a cluster (in-cluster config, --kubeconfig, or KUBECONFIG/~/.kube/config).
+AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Identity, profiles).
+  --kubeconfig FILE             kubeconfig to use
+  --region REGION               region when a dataset ARN names none (default: AWS_REGION)
+  --personalize-endpoint URL    Personalize endpoint override (VPC endpoint or the emulator)
+  --namespace NS                watch only this namespace (repeatable; default all)
+  --selector LABELS             reconcile only resources matching this label selector
+  --concurrency N               reconciles at once (default 4)
+  --poll-min DURATION           fastest status poll of a running job (default 5s)
+  --poll-max DURATION           slowest status poll of a long-running job (default 60s)
+  --retry-actionable DURATION   retry delay for errors a person must fix: IAM, input (default 5m)
+  --resync DURATION             full re-check of every resource (default 10m)
+  --log-level LEVEL             pino level (default info)`;
+
+export async function runCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      region: { type: 'string' },
+      'personalize-endpoint': { type: 'string' },
+      namespace: { type: 'string', multiple: true },
+      selector: { type: 'string' },
+      concurrency: { type: 'string', default: '4' },
+      'poll-min': { type: 'string', default: '5s' },
+      'poll-max': { type: 'string', default: '60s' },
+      'retry-actionable': { type: 'string', default: '5m' },
+      resync: { type: 'string', default: '10m' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+    strict: true,
+  });
+  const logger = createLogger('personalize-operator', values['log-level']);
+  const kubeConfig = new KubeConfig();
+  if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  const endpoint = values['personalize-endpoint'];
+  if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
+    throw new Error(`--personalize-endpoint: ${endpoint} is not an http(s) URL`);
+  }
+  const operator = await startOperator({
+    kubeConfig,
+    logger,
+    region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    personalizeEndpoint: endpoint,
+    namespaces: values.namespace ?? [],
+    labelSelector: values.selector,
+    concurrency: parsePositiveInt('--concurrency', values.concurrency),
+    pollMinMs: parseDuration('--poll-min', values['poll-min']),
+    pollMaxMs: parseDuration('--poll-max', values['poll-max']),
+    actionableRetryMs: parseDuration('--retry-actionable', values['retry-actionable']),
+    resyncMs: parseDuration('--resync', values.resync),
+  });
+  const signal = await waitForShutdown();
+  logger.info({ signal }, 'shutting down');
+  await operator.stop();
+}

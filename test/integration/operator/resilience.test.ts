@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
+import { Watch } from '@kubernetes/client-node';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import type { DatasetExportJob } from '../../../src/api/types.js';
+import { startTestEmulator } from '../../support/emulator.js';
+import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
+import { type OperatorProcess, spawnOperator } from '../../support/operator-process.js';
+
+describe('operator resilience', () => {
+  let stack: Stack;
+  const processes: OperatorProcess[] = [];
+  const dirs: string[] = [];
+  beforeAll(installCrd);
+  afterEach(async () => {
+    for (const p of processes.splice(0)) await p.kill('SIGKILL');
+    await stack.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('never creates twice when it crashes between Create and the status write', async () => {
+    stack = await startStack();
+    // The Create is carried out at once but its answer takes 10 s: time to kill the operator before it hears.
+    await stack.aws.setFaults({ latencyMs: { CreateDatasetExportJob: 10_000 } });
+    const first = spawnOperator(stack.aws.emulator.url, stack.namespace);
+    processes.push(first);
+    await stack.create('crash', spec());
+    for (let i = 0; i < 400; i++) {
+      const jobs = await stack.aws.client.send(new ListDatasetExportJobsCommand({}));
+      if (jobs.datasetExportJobs?.length) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(await first.kill('SIGKILL')).toBeNull();
+    expect((await stack.get('crash')).status?.datasetExportJobArn).toBeUndefined();
+
+    await stack.aws.setFaults({});
+    processes.push(spawnOperator(stack.aws.emulator.url, stack.namespace));
+    const done = await stack.waitFor('crash', (o) => o.status?.status === 'ACTIVE');
+    expect(done.status?.datasetExportJobArn).toMatch(/dataset-export-job\/.+-crash-[0-9a-f]{10}$/);
+    const creates = (await stack.aws.stats()).CreateDatasetExportJob!;
+    expect(creates.calls).toBe(1);
+    expect(
+      (await stack.aws.client.send(new ListDatasetExportJobsCommand({}))).datasetExportJobs,
+    ).toHaveLength(1);
+  });
+
+  it('picks up mid-flight jobs after a restart, with no second Create, and exits cleanly on SIGTERM', async () => {
+    stack = await startStack({ speed: 1, durations: { exportPendingMs: 200, exportInProgressMs: 1_500 } });
+    const first = spawnOperator(stack.aws.emulator.url, stack.namespace);
+    processes.push(first);
+    for (const name of ['m1', 'm2', 'm3']) await stack.create(name, spec());
+    await stack.waitFor('m3', (o) => o.status?.status === 'CREATE IN_PROGRESS');
+    expect(await first.kill('SIGTERM')).toBe(0);
+    expect(first.output()).toMatch(/"msg":"operator stopped"/);
+    processes.push(spawnOperator(stack.aws.emulator.url, stack.namespace));
+    for (const name of ['m1', 'm2', 'm3']) await stack.waitFor(name, (o) => o.status?.status === 'ACTIVE');
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(3);
+  });
+
+  it('converges through a throttling storm with exactly one successful Create per job', async () => {
+    stack = await startStack();
+    await stack.aws.setFaults({ errorRates: { '*': { LimitExceededException: 0.6 } } });
+    await stack.startOperator({ concurrency: 8 });
+    const names = Array.from({ length: 12 }, (_, i) => `storm-${i}`);
+    for (const name of names) await stack.create(name, spec());
+    const throttled = await stack.waitFor(
+      'storm-0',
+      (o) => o.status?.status === 'ACTIVE' || condition(o, 'Synced')?.reason === 'Throttled',
+      30_000,
+    );
+    expect(throttled).toBeDefined();
+    await stack.aws.setFaults({ errorRates: { '*': { LimitExceededException: 0.3 } } });
+    for (const name of names)
+      await stack.waitFor(
+        name,
+        (o) => o.status?.status === 'ACTIVE' && condition(o, 'Synced')?.status === 'True',
+        60_000,
+      );
+    const creates = (await stack.aws.stats()).CreateDatasetExportJob!;
+    expect(creates.outcomes.OK).toBe(names.length);
+    expect(creates.outcomes.ResourceAlreadyExistsException ?? 0).toBe(0);
+    expect(creates.outcomes.LimitExceededException ?? 0).toBeGreaterThan(0);
+  });
+
+  it('reports AWS unavailable while the endpoint is down and converges when it is back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'operator-down-'));
+    dirs.push(dataDir);
+    stack = await startStack({
+      dataDir,
+      speed: 1,
+      durations: { exportPendingMs: 100, exportInProgressMs: 200 },
+    });
+    const port = stack.aws.emulator.port;
+    await stack.aws.close();
+    await stack.startOperator();
+    await stack.create('outage', spec());
+    const down = await stack.waitFor('outage', (o) => condition(o, 'Synced')?.reason === 'AWSUnavailable');
+    expect(condition(down, 'Synced')).toMatchObject({ status: 'False' });
+    expect(condition(down, 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NotCreated' });
+
+    stack.aws = await startTestEmulator({
+      dataDir,
+      port,
+      speed: 1,
+      durations: { exportPendingMs: 100, exportInProgressMs: 200 },
+    });
+    const up = await stack.waitFor('outage', (o) => o.status?.status === 'ACTIVE', 30_000);
+    expect(condition(up, 'Synced')?.status).toBe('True');
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(1);
+  });
+
+  it('writes status only when something changed: one write per observed transition', async () => {
+    stack = await startStack({ speed: 1, durations: { exportPendingMs: 600, exportInProgressMs: 1_200 } });
+    await stack.startOperator();
+    const writes: string[] = [];
+    const watch = await new Watch(stack.kc).watch(
+      `/apis/${GROUP}/${VERSION}/namespaces/${stack.namespace}/${PLURAL}`,
+      {},
+      (type, obj: DatasetExportJob) => {
+        if (type === 'MODIFIED') writes.push(obj.status?.status ?? '(none)');
+      },
+      () => undefined,
+    );
+    await stack.create('quiet', spec());
+    await stack.waitFor('quiet', (o) => o.status?.status === 'ACTIVE');
+    await new Promise((r) => setTimeout(r, 300));
+    watch.abort();
+    expect(writes).toEqual(['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE']);
+    // Many more Describe calls than writes: polls that saw no change wrote nothing.
+    expect((await stack.aws.stats()).DescribeDatasetExportJob!.calls).toBeGreaterThan(10);
+  });
+});
