@@ -1,0 +1,46 @@
+import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { AWS } from '../../src/api/aws-constraints.js';
+import { datasetExportJobCrd } from '../../src/api/crd.js';
+import { specSchema } from '../../src/api/schema.js';
+import type { DatasetExportJobSpec, DatasetExportJobStatus } from '../../src/api/types.js';
+import { INGESTION_MODE, NAME } from '../../src/emulator/shapes.js';
+
+describe('the DatasetExportJob definition', () => {
+  it('infers TypeScript types that mirror CreateDatasetExportJob', () => {
+    type AwsMembers = keyof CreateDatasetExportJobCommandInput;
+    expectTypeOf<Exclude<keyof DatasetExportJobSpec, 'region'>>().toEqualTypeOf<AwsMembers>();
+    expectTypeOf<DatasetExportJobSpec['ingestionMode']>().toEqualTypeOf<'BULK' | 'PUT' | 'ALL' | undefined>();
+    expectTypeOf<DatasetExportJobSpec['datasetArn']>().toEqualTypeOf<string>();
+    expectTypeOf<DatasetExportJobSpec['jobName']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<DatasetExportJobSpec['tags']>().toEqualTypeOf<Record<string, string> | undefined>();
+    expectTypeOf<DatasetExportJobSpec['jobOutput']['s3DataDestination']['path']>().toEqualTypeOf<string>();
+    expectTypeOf<DatasetExportJobStatus['observedGeneration']>().toEqualTypeOf<number | undefined>();
+  });
+
+  it('lists exactly the members AWS requires as required', () => {
+    expect([...specSchema.required].sort()).toEqual(['datasetArn', 'jobOutput', 'roleArn']);
+  });
+
+  it('shares its constraints with the emulator', () => {
+    expect(specSchema.properties.jobName.maxLength).toBe(AWS.name.maxLength);
+    expect(NAME).toMatchObject({ min: AWS.name.minLength, max: AWS.name.maxLength });
+    expect(INGESTION_MODE).toEqual({ kind: 'enum', values: specSchema.properties.ingestionMode.enum });
+  });
+
+  it('gives every schema property a description', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      const n = node as { properties?: Record<string, unknown>; items?: unknown; description?: string };
+      for (const [key, child] of Object.entries(n.properties ?? {})) {
+        if (key !== 'metadata' && !(child as { description?: string }).description)
+          missing.push(`${path}.${key}`);
+        walk(child, `${path}.${key}`);
+      }
+      if (n.items) walk(n.items, `${path}[]`);
+    };
+    walk(datasetExportJobCrd().spec.versions[0]?.schema.openAPIV3Schema, '');
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetExportJob } from '../../src/api/types.js';
+import type { ClassifiedError } from '../../src/aws/errors.js';
+import {
+  createInput,
+  type DecideSettings,
+  decide,
+  type Identity,
+  identityOf,
+  isSettled,
+  type ObservedJob,
+  type Update,
+} from '../../src/reconciler/decide.js';
+
+const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
+const now = new Date('2026-11-28T12:00:00Z');
+const settings: DecideSettings = { now, pollDelay: (age) => 1000 + age, actionableRetryMs: 300_000 };
+
+function resource(overrides: Partial<DatasetExportJob> = {}): DatasetExportJob {
+  return {
+    apiVersion: 'personalize.ops.dev/v1alpha1',
+    kind: 'DatasetExportJob',
+    metadata: {
+      name: 'job',
+      namespace: 'ml',
+      uid: 'uid-1',
+      generation: 1,
+      creationTimestamp: new Date('2026-11-28T11:00:00Z'),
+    },
+    spec: {
+      datasetArn: DATASET,
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+      jobOutput: { s3DataDestination: { path: 's3://b/' } },
+    },
+    ...overrides,
+  };
+}
+
+const identity = identityOf(resource(), undefined) as Identity;
+const job = (status: string, extra: Partial<ObservedJob> = {}): ObservedJob => ({
+  datasetExportJobArn: identity.arn,
+  jobName: identity.jobName,
+  datasetArn: DATASET,
+  status,
+  creationDateTime: new Date('2026-11-28T11:59:00Z'),
+  lastUpdatedDateTime: new Date('2026-11-28T11:59:30Z'),
+  ...extra,
+});
+const error = (cls: ClassifiedError['class'], reason: string): ClassifiedError => ({
+  class: cls,
+  reason,
+  code: 'SomeException',
+  message: 'it went wrong',
+  requestId: 'req-1',
+});
+const update = (d: ReturnType<typeof decide>) => {
+  expect(d.kind).toBe('update');
+  return d as Update;
+};
+const cond = (d: Update, type: string) => d.status.conditions?.find((c) => c.type === type);
+
+describe('identityOf', () => {
+  it('derives account, region and ARN from the dataset ARN', () => {
+    expect(identity).toMatchObject({ region: 'us-east-1', account: '123456789012', partition: 'aws' });
+    expect(identity.arn).toBe(
+      `arn:aws:personalize:us-east-1:123456789012:dataset-export-job/${identity.jobName}`,
+    );
+  });
+  it('uses spec.jobName when given', () => {
+    const named = resource({ spec: { ...resource().spec, jobName: 'mine' } });
+    expect((identityOf(named, undefined) as Identity).jobName).toBe('mine');
+  });
+  it('refuses a spec.region that differs from the dataset region', () => {
+    const wrong = resource({ spec: { ...resource().spec, region: 'eu-west-1' } });
+    expect(identityOf(wrong, undefined)).toEqual({
+      invalid: expect.stringMatching(/spec.region eu-west-1 differs from the dataset's region us-east-1/),
+    });
+  });
+});
+
+describe('decide', () => {
+  it('creates when AWS has no job and the resource never saw one', () => {
+    expect(decide(resource(), identity, { kind: 'missing' }, settings)).toEqual({ kind: 'create', identity });
+  });
+
+  it('never creates again once an ARN was recorded', () => {
+    const seen = resource({ status: { datasetExportJobArn: identity.arn } });
+    const d = update(decide(seen, identity, { kind: 'missing' }, settings));
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'JobMissing' });
+    expect(d.requeue).toEqual({ kind: 'after', ms: 300_000 });
+  });
+
+  it('mirrors a pending job, polls it, and reports Created once', () => {
+    const d = update(
+      decide(resource(), identity, { kind: 'found', job: job('CREATE PENDING') }, settings, true),
+    );
+    expect(d.status).toMatchObject({
+      status: 'CREATE PENDING',
+      datasetExportJobArn: identity.arn,
+      jobName: identity.jobName,
+      observedGeneration: 1,
+      creationDateTime: '2026-11-28T11:59:00Z',
+      lastUpdatedDateTime: '2026-11-28T11:59:30Z',
+    });
+    expect(cond(d, 'Ready')).toMatchObject({ status: 'False', reason: 'CreatePending' });
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'True' });
+    expect(d.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
+    expect(d.requeue).toEqual({ kind: 'after', ms: 1000 + 60_000 });
+  });
+
+  it('marks ACTIVE Ready and Complete and stops polling', () => {
+    const d = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    expect([cond(d, 'Ready')?.status, cond(d, 'Complete')?.status, cond(d, 'Failed')?.status]).toEqual([
+      'True',
+      'True',
+      'False',
+    ]);
+    expect(d.requeue).toEqual({ kind: 'none' });
+  });
+
+  it('marks CREATE FAILED Failed with the reason and never Ready', () => {
+    const d = update(
+      decide(
+        resource(),
+        identity,
+        { kind: 'found', job: job('CREATE FAILED', { failureReason: 'no access' }) },
+        settings,
+      ),
+    );
+    expect(cond(d, 'Failed')).toMatchObject({ status: 'True', reason: 'CreateFailed', message: 'no access' });
+    expect(cond(d, 'Ready')).toMatchObject({ status: 'False', message: 'no access' });
+    expect(cond(d, 'Complete')?.status).toBe('False');
+    expect(d.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'CreateFailed' });
+    expect(d.requeue).toEqual({ kind: 'none' });
+  });
+
+  it('keeps lastTransitionTime and emits nothing when a poll sees no change', () => {
+    const first = update(
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+    );
+    const polled = resource({ status: first.status });
+    const later = { ...settings, now: new Date(now.getTime() + 60_000) };
+    const again = update(decide(polled, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, later));
+    expect(again.status).toEqual(first.status);
+    expect(again.events).toEqual([]);
+  });
+
+  it('moves lastTransitionTime only for conditions whose status changed', () => {
+    const running = update(
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+    );
+    const later = { ...settings, now: new Date(now.getTime() + 60_000) };
+    const done = update(
+      decide(resource({ status: running.status }), identity, { kind: 'found', job: job('ACTIVE') }, later),
+    );
+    expect(cond(done, 'Ready')?.lastTransitionTime).toBe('2026-11-28T12:01:00Z');
+    expect(cond(done, 'Failed')?.lastTransitionTime).toBe('2026-11-28T12:00:00Z');
+    expect(cond(done, 'Failed')?.reason).toBe('Active');
+  });
+
+  it('adopts a job under a chosen name that it did not create', () => {
+    const named = resource({ spec: { ...resource().spec, jobName: 'legacy' } });
+    const id = identityOf(named, undefined) as Identity;
+    const d = update(
+      decide(
+        named,
+        id,
+        { kind: 'found', job: job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn }) },
+        settings,
+      ),
+    );
+    expect(d.events[0]).toMatchObject({ reason: 'Adopted' });
+  });
+
+  it('stops for good with NameConflict when the name belongs to another dataset', () => {
+    const other = job('ACTIVE', { datasetArn: DATASET.replace('ITEMS', 'USERS') });
+    const d = update(decide(resource(), identity, { kind: 'found', job: other }, settings));
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'NameConflict' });
+    expect(cond(d, 'Synced')?.message).toMatch(/create a new DatasetExportJob with another spec.jobName/);
+    expect(d.requeue).toEqual({ kind: 'none' });
+    expect(d.status.datasetExportJobArn).toBeUndefined();
+  });
+
+  it('backs off on transient errors and retries actionable ones slowly, with the AWS message', () => {
+    const t = update(
+      decide(resource(), identity, { kind: 'failed', error: error('transient', 'Throttled') }, settings),
+    );
+    expect(t.requeue).toEqual({ kind: 'backoff' });
+    expect(cond(t, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: 'Throttled',
+      message: 'SomeException: it went wrong (request req-1)',
+    });
+    const a = update(
+      decide(resource(), identity, { kind: 'failed', error: error('actionable', 'AccessDenied') }, settings),
+    );
+    expect(a.requeue).toEqual({ kind: 'after', ms: 300_000 });
+    expect(cond(a, 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NotCreated' });
+  });
+
+  it('emits an error event once, not on every retry', () => {
+    const first = update(
+      decide(resource(), identity, { kind: 'failed', error: error('transient', 'Throttled') }, settings),
+    );
+    expect(first.events).toHaveLength(1);
+    const second = update(
+      decide(
+        resource({ status: first.status }),
+        identity,
+        { kind: 'failed', error: error('transient', 'Throttled') },
+        settings,
+      ),
+    );
+    expect(second.events).toEqual([]);
+  });
+
+  it('keeps the job conditions while an error is shown', () => {
+    const running = update(
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+    );
+    const d = update(
+      decide(
+        resource({ status: running.status }),
+        identity,
+        { kind: 'failed', error: error('transient', 'AWSUnavailable') },
+        settings,
+      ),
+    );
+    expect(d.status.status).toBe('CREATE IN_PROGRESS');
+    expect(cond(d, 'Ready')).toMatchObject({ status: 'False', reason: 'CreateInProgress' });
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'AWSUnavailable' });
+  });
+});
+
+describe('isSettled and createInput', () => {
+  it('is settled only for a terminal status of the current generation', () => {
+    expect(isSettled(resource({ status: { status: 'ACTIVE', observedGeneration: 1 } }))).toBe(true);
+    expect(isSettled(resource({ status: { status: 'CREATE FAILED', observedGeneration: 1 } }))).toBe(true);
+    expect(isSettled(resource({ status: { status: 'CREATE IN_PROGRESS', observedGeneration: 1 } }))).toBe(
+      false,
+    );
+    expect(isSettled(resource({ status: { status: 'ACTIVE', observedGeneration: 0 } }))).toBe(false);
+  });
+  it('sends the spec with PUT made explicit and tags as AWS pairs', () => {
+    const r = resource({ spec: { ...resource().spec, tags: { team: 'ml' } } });
+    expect(createInput(r, identity)).toEqual({
+      jobName: identity.jobName,
+      datasetArn: DATASET,
+      ingestionMode: 'PUT',
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+      jobOutput: { s3DataDestination: { path: 's3://b/' } },
+      tags: [{ tagKey: 'team', tagValue: 'ml' }],
+    });
+  });
+});

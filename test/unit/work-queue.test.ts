@@ -1,0 +1,109 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Requeue } from '../../src/reconciler/decide.js';
+import { WorkQueue } from '../../src/runtime/work-queue.js';
+
+const logger = pino({ level: 'silent' });
+
+function queue(handler: (key: string) => Promise<Requeue>, concurrency = 2) {
+  return new WorkQueue(handler, {
+    concurrency,
+    backoffBaseMs: 100,
+    backoffMaxMs: 1_000,
+    jitter: 0,
+    logger,
+    random: () => 0,
+  });
+}
+
+describe('WorkQueue', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('de-duplicates waiting keys and never runs one key twice at once', async () => {
+    const running = new Set<string>();
+    const seen: string[] = [];
+    let overlap = false;
+    let release: () => void = () => undefined;
+    const q = queue(async (key) => {
+      if (running.has(key)) overlap = true;
+      running.add(key);
+      seen.push(key);
+      if (seen.length === 1) await new Promise<void>((r) => (release = r));
+      running.delete(key);
+      return { kind: 'none' };
+    }, 1);
+    q.add('a');
+    await vi.advanceTimersByTimeAsync(0);
+    // While 'a' runs (one worker): 'b' waits once however often it is added, and 'a' is marked to run again.
+    q.add('b');
+    q.add('b');
+    q.add('a');
+    q.add('a');
+    expect(q.depth).toBe(1);
+    expect(seen).toEqual(['a']);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['a', 'b', 'a']);
+    expect(overlap).toBe(false);
+  });
+
+  it('bounds concurrency', async () => {
+    let active = 0;
+    let peak = 0;
+    const q = queue(async () => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 10));
+      active--;
+      return { kind: 'none' };
+    }, 3);
+    for (let i = 0; i < 10; i++) q.add(`k${i}`);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(peak).toBe(3);
+  });
+
+  it('backs off exponentially per key and resets after success', async () => {
+    const times: number[] = [];
+    let fail = 3;
+    const q = queue(async () => {
+      times.push(Date.now());
+      return fail-- > 0 ? { kind: 'backoff' } : { kind: 'none' };
+    });
+    const start = Date.now();
+    q.add('k');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(times.map((t) => t - start)).toEqual([0, 100, 300, 700]);
+  });
+
+  it('requeues after the requested delay, keeping the earliest timer', async () => {
+    const times: number[] = [];
+    const q = queue(async () => {
+      times.push(Date.now());
+      return times.length === 1 ? { kind: 'after', ms: 500 } : { kind: 'none' };
+    });
+    const start = Date.now();
+    q.add('k');
+    await vi.advanceTimersByTimeAsync(0);
+    q.addAfter('k', 2_000);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(times.map((t) => t - start)).toEqual([0, 500]);
+  });
+
+  it('drains reconciles in flight on shutdown and takes no new work', async () => {
+    let finished = false;
+    const q = queue(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      finished = true;
+      return { kind: 'after', ms: 10 };
+    });
+    q.add('k');
+    await vi.advanceTimersByTimeAsync(0);
+    const done = q.shutdown(1_000);
+    await vi.advanceTimersByTimeAsync(60);
+    expect(await done).toBe(true);
+    expect(finished).toBe(true);
+    q.add('other');
+    expect(q.depth).toBe(0);
+  });
+});
