@@ -1,18 +1,23 @@
 #!/usr/bin/env node
+import { DEV_USAGE, devCommand } from './dev-command.js';
 import { EMULATOR_USAGE, emulatorCommand } from './emulator-command.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 
 const USAGE = `Usage: personalize-operator <command> [options]
 
 Commands:
+  dev        run everything locally: control plane, emulator, operator and an example
   run        run the operator against a cluster
   emulator   run a local Amazon Personalize endpoint
+
+${DEV_USAGE}
 
 ${RUN_USAGE}
 
 ${EMULATOR_USAGE}`;
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  dev: devCommand,
   run: runCommand,
   emulator: emulatorCommand,
 };
