@@ -1,18 +1,8 @@
 import { arn, type Operation, type OperationContext, seconds } from './context.js';
 import { alreadyExists, inUse, invalidInput, notFound } from './errors.js';
+import { listPage } from './list.js';
 import { ACTIVE, type Dataset, PENDING } from './model.js';
-import { page } from './pagination.js';
-import {
-  ARN,
-  KMS_KEY_ARN,
-  MAX_RESULTS,
-  NAME,
-  NEXT_TOKEN,
-  ROLE_ARN,
-  type Shape,
-  TAGS,
-  validateInput,
-} from './shapes.js';
+import { ARN, KMS_KEY_ARN, NAME, ROLE_ARN, type Shape, TAGS, validateInput } from './shapes.js';
 
 const DOMAIN: Shape = { kind: 'enum', values: ['ECOMMERCE', 'VIDEO_ON_DEMAND'] };
 const AVRO_SCHEMA: Shape = { kind: 'string', max: 10000 };
@@ -171,16 +161,9 @@ export const describeDataset: Operation = (ctx, input) => {
 };
 
 export const listDatasets: Operation = (ctx, input) => {
-  validateInput({ datasetGroupArn: ARN, nextToken: NEXT_TOKEN, maxResults: MAX_RESULTS }, [], input);
-  const group = input.datasetGroupArn as string | undefined;
-  const all = Object.values(ctx.state.datasets).filter((d) => !group || d.datasetGroupArn === group);
-  const result = page(all, {
-    secret: ctx.store.tokenSecret,
-    query: `ListDatasets|${ctx.region}|${group ?? ''}`,
-    nextToken: input.nextToken as string | undefined,
-    maxResults: input.maxResults as number | undefined,
-    now: ctx.now(),
-  });
+  const result = listPage(ctx, 'ListDatasets', 'datasetGroupArn', input, (group) =>
+    Object.values(ctx.state.datasets).filter((d) => !group || d.datasetGroupArn === group),
+  );
   return {
     datasets: result.items.map((d) => ({
       name: d.name,

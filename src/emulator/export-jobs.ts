@@ -2,14 +2,12 @@ import { AWS } from '../api/aws-constraints.js';
 import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';
 import { ApiError, alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
+import { listPage } from './list.js';
 import { ACTIVE, type ExportJob, isTerminal, PENDING } from './model.js';
-import { page } from './pagination.js';
 import {
   ARN,
   INGESTION_MODE,
-  MAX_RESULTS,
   NAME,
-  NEXT_TOKEN,
   ROLE_ARN,
   S3_DATA_CONFIG,
   type Shape,
@@ -107,16 +105,9 @@ export const describeDatasetExportJob: Operation = (ctx, input) => {
 };
 
 export const listDatasetExportJobs: Operation = (ctx, input) => {
-  validateInput({ datasetArn: ARN, nextToken: NEXT_TOKEN, maxResults: MAX_RESULTS }, [], input);
-  const datasetArn = input.datasetArn as string | undefined;
-  const all = Object.values(ctx.state.exportJobs).filter((j) => !datasetArn || j.datasetArn === datasetArn);
-  const result = page(all, {
-    secret: ctx.store.tokenSecret,
-    query: `ListDatasetExportJobs|${ctx.region}|${datasetArn ?? ''}`,
-    nextToken: input.nextToken as string | undefined,
-    maxResults: input.maxResults as number | undefined,
-    now: ctx.now(),
-  });
+  const result = listPage(ctx, 'ListDatasetExportJobs', 'datasetArn', input, (datasetArn) =>
+    Object.values(ctx.state.exportJobs).filter((j) => !datasetArn || j.datasetArn === datasetArn),
+  );
   return {
     datasetExportJobs: result.items.map((j) => ({
       datasetExportJobArn: j.datasetExportJobArn,

@@ -1,4 +1,4 @@
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CreateDatasetExportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { pino } from 'pino';
 import type { FaultConfig } from '../../src/emulator/faults.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
@@ -10,6 +10,24 @@ export const DEMO_GROUP = `arn:aws:personalize:${REGION}:${ACCOUNT}:dataset-grou
 export const demoDataset = (type: 'INTERACTIONS' | 'ITEMS' | 'USERS') =>
   `arn:aws:personalize:${REGION}:${ACCOUNT}:dataset/demo/${type}`;
 export const ROLE = `arn:aws:iam::${ACCOUNT}:role/PersonalizeExport`;
+
+/** Creates an export job of a demo dataset straight through the SDK, as someone outside Kubernetes would. */
+export async function createDemoJob(
+  client: PersonalizeClient,
+  jobName: string,
+  type: Parameters<typeof demoDataset>[0],
+  path = 's3://exports/direct/',
+): Promise<string> {
+  const out = await client.send(
+    new CreateDatasetExportJobCommand({
+      jobName,
+      datasetArn: demoDataset(type),
+      roleArn: ROLE,
+      jobOutput: { s3DataDestination: { path } },
+    }),
+  );
+  return out.datasetExportJobArn ?? '';
+}
 
 export interface TestEmulator {
   emulator: Emulator;

@@ -1,7 +1,7 @@
-import { CreateDatasetExportJobCommand, ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
+import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoDataset, ROLE } from '../../support/emulator.js';
+import { createDemoJob } from '../../support/emulator.js';
 import { kubectl } from '../../support/kube.js';
 import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
 
@@ -70,14 +70,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
 
   it('adopts a job that already exists for the same dataset without calling Create', async () => {
     stack = await startStack();
-    await stack.aws.client.send(
-      new CreateDatasetExportJobCommand({
-        jobName: 'pre-existing',
-        datasetArn: demoDataset('ITEMS'),
-        roleArn: ROLE,
-        jobOutput: { s3DataDestination: { path: 's3://exports/old/' } },
-      }),
-    );
+    await createDemoJob(stack.aws.client, 'pre-existing', 'ITEMS');
     await stack.aws.admin('reset?what=stats', { method: 'POST' });
     await stack.startOperator();
     await stack.create('adopter', spec({ jobName: 'pre-existing' }));
@@ -92,14 +85,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
 
   it('stops with NameConflict when the name belongs to another dataset, without retrying', async () => {
     stack = await startStack();
-    await stack.aws.client.send(
-      new CreateDatasetExportJobCommand({
-        jobName: 'taken',
-        datasetArn: demoDataset('USERS'),
-        roleArn: ROLE,
-        jobOutput: { s3DataDestination: { path: 's3://exports/old/' } },
-      }),
-    );
+    await createDemoJob(stack.aws.client, 'taken', 'USERS');
     await stack.startOperator();
     await stack.create('clash', spec({ jobName: 'taken' }));
     const clash = await stack.waitFor('clash', (o) => condition(o, 'Synced')?.reason === 'NameConflict');
