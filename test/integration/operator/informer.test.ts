@@ -1,0 +1,104 @@
+import { CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import type { DatasetExportJob } from '../../../src/api/types.js';
+import { ResilientInformer } from '../../../src/runtime/informer.js';
+import { createTestNamespace, testKubeConfig } from '../../support/kube.js';
+import { installCrd, spec } from '../../support/operator.js';
+
+/** The admin kubeconfig, impersonating a user whose only rights come from a RoleBinding the test controls. */
+function impersonating(admin: KubeConfig, user: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: admin.clusters,
+    users: [{ ...admin.getCurrentUser()!, name: 'limited', impersonateUser: user } as never],
+    contexts: [{ name: 'limited', cluster: admin.getCurrentCluster()!.name, user: 'limited' }],
+    currentContext: 'limited',
+  });
+  return kc;
+}
+
+describe('ResilientInformer against the real API server', () => {
+  const admin = testKubeConfig();
+  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+  const objects = admin.makeApiClient(CustomObjectsApi);
+  let informer: ResilientInformer<DatasetExportJob> | undefined;
+  beforeAll(installCrd);
+  afterEach(() => informer?.stop());
+
+  const binding = (namespace: string) => ({
+    metadata: { name: 'reader', namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'informer-user' }],
+  });
+
+  it('recycles its watch on the server timeout and recovers after errors stop it', async () => {
+    const namespace = await createTestNamespace(admin, 'informer');
+    await rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name: 'reader', namespace },
+        rules: [{ apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch'] }],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({ namespace, body: binding(namespace) });
+    const kc = impersonating(admin, 'informer-user');
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const seen = new Set<string>();
+    const warnings: string[] = [];
+    informer = new ResilientInformer<DatasetExportJob>({
+      kubeConfig: kc,
+      path: `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`,
+      list: () =>
+        api.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: PLURAL,
+        }) as never,
+      watchTimeoutSeconds: 1,
+      onChange: (obj) => seen.add(obj.metadata?.name ?? ''),
+      onDelete: () => undefined,
+      logger: pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }),
+    });
+    const create = (name: string) =>
+      objects.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        body: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'DatasetExportJob',
+          metadata: { name },
+          spec: spec(),
+        },
+      });
+    const until = async (name: string) => {
+      for (let i = 0; i < 200 && !seen.has(name); i++) await new Promise((r) => setTimeout(r, 50));
+      return seen.has(name);
+    };
+
+    await informer.start();
+    expect(informer.hasSynced).toBe(true);
+    // Several server-side watch timeouts pass; events still arrive.
+    await new Promise((r) => setTimeout(r, 2_500));
+    await create('after-timeouts');
+    expect(await until('after-timeouts')).toBe(true);
+
+    // Losing access makes the next watch fail, which stops client-node's informer for good.
+    await rbac.deleteNamespacedRoleBinding({ name: 'reader', namespace });
+    await new Promise((r) => setTimeout(r, 2_000));
+    await create('while-forbidden');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.has('while-forbidden')).toBe(false);
+    expect(warnings.some((w) => /watch failed; restarting|list failed; retrying/.test(w))).toBe(true);
+
+    await rbac.createNamespacedRoleBinding({ namespace, body: binding(namespace) });
+    expect(await until('while-forbidden')).toBe(true);
+    await create('after-recovery');
+    expect(await until('after-recovery')).toBe(true);
+    expect(informer.list().every((o) => o.metadata?.managedFields === undefined)).toBe(true);
+  }, 30_000);
+});
