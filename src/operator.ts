@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { PersonalizeGateway } from './aws/gateway.js';
+import { serve } from './observability/http-server.js';
+import { OperatorMetrics } from './observability/metrics.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { Controller, statusWriter } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
@@ -21,19 +23,31 @@ export interface OperatorOptions {
   actionableRetryMs?: number;
   resyncMs?: number;
   watchTimeoutSeconds?: number;
+  /** Where /metrics is served (`{host, port}`); not served when absent. */
+  metricsAddr?: { host: string; port: number };
+  /** Where /healthz and /readyz are served; not served when absent. */
+  healthAddr?: { host: string; port: number };
 }
 
 export interface Operator {
   controller: Controller;
+  metrics: OperatorMetrics;
+  metricsUrl?: string;
+  healthUrl?: string;
   stop(graceMs?: number): Promise<void>;
 }
 
 /** Assembles and starts the operator; resolves once its caches are synced and reconciling has begun. */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
   const { kubeConfig, logger } = options;
-  const gateway = new PersonalizeGateway({ endpoint: options.personalizeEndpoint, logger });
+  const metrics = new OperatorMetrics();
+  const gateway = new PersonalizeGateway({ endpoint: options.personalizeEndpoint, logger, metrics });
   const events = new EventRecorder(kubeConfig, `${hostname()}-${process.pid}`, logger);
-  const writeStatus = statusWriter(kubeConfig);
+  const patchStatus = statusWriter(kubeConfig);
+  const writeStatus: typeof patchStatus = async (obj, status) => {
+    await patchStatus(obj, status);
+    metrics.statusWrites.inc();
+  };
   const reconciler = new Reconciler(
     gateway,
     { writeStatus, recordEvent: (obj, event) => events.record(obj, event) },
@@ -54,7 +68,31 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     resyncMs: options.resyncMs ?? 10 * 60_000,
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
     logger,
+    metrics,
   });
+  // Probes answer from the start: not ready until the caches are synced.
+  const health = options.healthAddr
+    ? await serve(options.healthAddr, {
+        '/healthz': async () =>
+          controller.healthy ? { status: 200, body: 'ok\n' } : { status: 503, body: 'watch stalled\n' },
+        '/readyz': async () =>
+          controller.synced ? { status: 200, body: 'ok\n' } : { status: 503, body: 'caches not synced\n' },
+      })
+    : undefined;
+  const metricsServer = options.metricsAddr
+    ? await serve(options.metricsAddr, {
+        '/metrics': async () => {
+          controller.collect();
+          return {
+            status: 200,
+            body: await metrics.registry.metrics(),
+            contentType: metrics.registry.contentType,
+          };
+        },
+      })
+    : undefined;
+  const healthUrl = health?.url;
+  const metricsUrl = metricsServer?.url;
   await controller.start();
   logger.info(
     { namespaces: options.namespaces?.length ? options.namespaces : 'all', region: options.region },
@@ -62,9 +100,14 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   );
   return {
     controller,
+    metrics,
+    metricsUrl,
+    healthUrl,
     stop: async (graceMs = 10_000) => {
       const drained = await controller.stop(graceMs);
       gateway.destroy();
+      health?.server.close();
+      metricsServer?.server.close();
       logger.info({ drained }, 'operator stopped');
     },
   };

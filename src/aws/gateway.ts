@@ -7,6 +7,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
 import type { Logger } from 'pino';
+import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Identity, Observation } from '../reconciler/decide.js';
 import { classifyAwsError } from './errors.js';
 
@@ -20,6 +21,7 @@ export interface GatewayOptions {
   endpoint?: string;
   maxAttempts?: number;
   logger: Logger;
+  metrics?: OperatorMetrics;
 }
 
 /**
@@ -45,11 +47,16 @@ export class PersonalizeGateway {
     return client;
   }
 
+  private count(operation: string, outcome: string): void {
+    this.options.metrics?.awsRequests.inc({ operation, outcome });
+  }
+
   async describe(identity: Identity, log: Logger): Promise<Observation> {
     try {
       const out = await this.client(identity.region).send(
         new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn }),
       );
+      this.count('DescribeDatasetExportJob', 'OK');
       log.debug(
         { requestId: out.$metadata.requestId, status: out.datasetExportJob?.status },
         'described job',
@@ -69,8 +76,9 @@ export class PersonalizeGateway {
         },
       };
     } catch (err) {
-      if (err instanceof ResourceNotFoundException) return { kind: 'missing' };
       const error = classifyAwsError(err);
+      this.count('DescribeDatasetExportJob', error.code);
+      if (err instanceof ResourceNotFoundException) return { kind: 'missing' };
       log.warn(
         { code: error.code, requestId: error.requestId, errorClass: error.class },
         'DescribeDatasetExportJob failed',
@@ -86,11 +94,13 @@ export class PersonalizeGateway {
   ): Promise<CreateResult> {
     try {
       const out = await this.client(identity.region).send(new CreateDatasetExportJobCommand(input));
+      this.count('CreateDatasetExportJob', 'OK');
       log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
       return { kind: 'created', arn: out.datasetExportJobArn ?? identity.arn };
     } catch (err) {
-      if (err instanceof ResourceAlreadyExistsException) return { kind: 'exists' };
       const error = classifyAwsError(err);
+      this.count('CreateDatasetExportJob', error.code);
+      if (err instanceof ResourceAlreadyExistsException) return { kind: 'exists' };
       log.warn(
         { code: error.code, requestId: error.requestId, errorClass: error.class },
         'CreateDatasetExportJob failed',

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parseAddr } from '../observability/http-server.js';
 import { startOperator } from '../operator.js';
 import { parseDuration, parsePositiveInt } from './durations.js';
 import { createLogger } from './logger.js';
@@ -19,6 +20,8 @@ AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Id
   --poll-max DURATION           slowest status poll of a long-running job (default 60s)
   --retry-actionable DURATION   retry delay for errors a person must fix: IAM, input (default 5m)
   --resync DURATION             full re-check of every resource (default 10m)
+  --metrics-addr ADDR           serve /metrics here (default :8080)
+  --health-addr ADDR            serve /healthz and /readyz here (default :8081)
   --log-level LEVEL             pino level (default info)`;
 
 export async function runCommand(argv: string[]): Promise<void> {
@@ -35,6 +38,8 @@ export async function runCommand(argv: string[]): Promise<void> {
       'poll-max': { type: 'string', default: '60s' },
       'retry-actionable': { type: 'string', default: '5m' },
       resync: { type: 'string', default: '10m' },
+      'metrics-addr': { type: 'string', default: ':8080' },
+      'health-addr': { type: 'string', default: ':8081' },
       'log-level': { type: 'string', default: 'info' },
     },
     strict: true,
@@ -59,6 +64,8 @@ export async function runCommand(argv: string[]): Promise<void> {
     pollMaxMs: parseDuration('--poll-max', values['poll-max']),
     actionableRetryMs: parseDuration('--retry-actionable', values['retry-actionable']),
     resyncMs: parseDuration('--resync', values.resync),
+    metricsAddr: parseAddr('--metrics-addr', values['metrics-addr']),
+    healthAddr: parseAddr('--health-addr', values['health-addr']),
   });
   const signal = await waitForShutdown();
   logger.info({ signal }, 'shutting down');

@@ -2,6 +2,8 @@ import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } fr
 import type { Logger } from 'pino';
 import { GROUP, KIND, PLURAL, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
+import type { OperatorMetrics } from '../observability/metrics.js';
+import type { Requeue } from '../reconciler/decide.js';
 import type { Reconciler } from '../reconciler/reconciler.js';
 import { ResilientInformer } from './informer.js';
 import { WorkQueue } from './work-queue.js';
@@ -18,6 +20,7 @@ export interface ControllerOptions {
   resyncMs: number;
   watchTimeoutSeconds: number;
   logger: Logger;
+  metrics: OperatorMetrics;
 }
 
 const keyOf = (obj: DatasetExportJob) => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
@@ -58,7 +61,7 @@ export class Controller {
                 })) as never,
           labelSelector: options.labelSelector,
           watchTimeoutSeconds: options.watchTimeoutSeconds,
-          onChange: (obj) => this.queue.add(keyOf(obj)),
+          onChange: (obj) => this.enqueue(keyOf(obj)),
           onDelete: (obj) => {
             options.logger.info(
               { key: keyOf(obj), arn: obj.status?.datasetExportJobArn },
@@ -78,6 +81,11 @@ export class Controller {
     });
   }
 
+  private enqueue(key: string): void {
+    this.options.metrics.queueAdds.inc({ name: 'datasetexportjob' });
+    this.queue.add(key);
+  }
+
   private get(key: string): DatasetExportJob | undefined {
     const [namespace, name] = key.split('/') as [string, string];
     for (const informer of this.informers) {
@@ -87,11 +95,41 @@ export class Controller {
     return undefined;
   }
 
-  private async reconcileKey(key: string) {
+  private async reconcileKey(key: string): Promise<Requeue> {
     const obj = this.get(key);
-    if (!obj) return { kind: 'none' } as const;
+    if (!obj) return { kind: 'none' };
     const log = this.options.logger.child({ key, generation: obj.metadata?.generation });
-    return this.reconciler.reconcile({ ...obj, apiVersion: `${GROUP}/${VERSION}`, kind: KIND }, log);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const requeue = await this.reconciler.reconcile(
+        { ...obj, apiVersion: `${GROUP}/${VERSION}`, kind: KIND },
+        log,
+      );
+      const result =
+        requeue.kind === 'none' ? 'success' : requeue.kind === 'after' ? 'requeue_after' : 'backoff';
+      this.options.metrics.reconciled(result, seconds());
+      if (requeue.kind === 'backoff') this.options.metrics.queueRetries.inc({ name: 'datasetexportjob' });
+      return requeue;
+    } catch (err) {
+      this.options.metrics.reconciled('error', seconds());
+      this.options.metrics.queueRetries.inc({ name: 'datasetexportjob' });
+      throw err;
+    }
+  }
+
+  /** Refreshes gauges that are read from the cache rather than counted. */
+  collect(): void {
+    const { metrics } = this.options;
+    metrics.queueDepth.set({ name: 'datasetexportjob' }, this.queue.depth);
+    metrics.jobs.reset();
+    for (const informer of this.informers) {
+      for (const obj of informer.list()) metrics.jobs.inc({ status: obj.status?.status ?? 'NONE' });
+    }
+  }
+
+  get healthy(): boolean {
+    return !this.informers.some((i) => i.stalled);
   }
 
   get synced(): boolean {
@@ -101,7 +139,7 @@ export class Controller {
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
     this.resync = setInterval(() => {
-      for (const informer of this.informers) for (const obj of informer.list()) this.queue.add(keyOf(obj));
+      for (const informer of this.informers) for (const obj of informer.list()) this.enqueue(keyOf(obj));
     }, this.options.resyncMs);
     this.resync.unref();
   }

@@ -43,6 +43,13 @@ export class ResilientInformer<T extends KubernetesObject> {
     return this.synced;
   }
 
+  /** True when nothing (not even a reconnect) has happened for longer than twice the watch timeout. */
+  get stalled(): boolean {
+    return (
+      !this.stopped && Date.now() - this.lastActivity > 2 * (this.options.watchTimeoutSeconds + 30) * 1000
+    );
+  }
+
   /** Resolves after the first successful list, when the cache holds every object (retrying until then). */
   async start(): Promise<void> {
     const stallMs = (this.options.watchTimeoutSeconds + 30) * 1000;

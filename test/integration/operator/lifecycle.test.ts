@@ -51,6 +51,34 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(events.items.every((e) => e.reportingController === 'personalize.ops.dev/operator')).toBe(true);
   });
 
+  it('serves probes and metrics whose numbers move', async () => {
+    stack = await startStack();
+    const addr = { host: '127.0.0.1', port: 0 };
+    const operator = await stack.startOperator({ metricsAddr: addr, healthAddr: addr });
+    expect((await fetch(`${operator.healthUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${operator.healthUrl}/healthz`)).status).toBe(200);
+    await stack.create('measured', spec());
+    await stack.waitFor('measured', (o) => o.status?.status === 'ACTIVE');
+    const text = await (await fetch(`${operator.metricsUrl}/metrics`)).text();
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(
+      value('personalize_operator_aws_requests_total{operation="CreateDatasetExportJob",outcome="OK"}'),
+    ).toBe(1);
+    expect(
+      value('personalize_operator_aws_requests_total{operation="DescribeDatasetExportJob",outcome="OK"}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(value('personalize_operator_status_writes_total')).toBe(3);
+    expect(value('personalize_operator_jobs{status="ACTIVE"}')).toBe(1);
+    expect(
+      value('controller_runtime_reconcile_total{controller="datasetexportjob",result="success"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value('controller_runtime_reconcile_total{controller="datasetexportjob",result="requeue_after"}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+
   it('reports CREATE FAILED with the reason: Failed=True, Ready=False', async () => {
     stack = await startStack();
     await stack.aws.setFaults({ unwritableBuckets: ['locked'] });
