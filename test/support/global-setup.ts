@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { type ControlPlane, startControlPlane } from '../../src/local/control-plane.js';
+import { packageRoot } from '../../src/local/package-root.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfigPath: string;
     kubectlPath: string;
+    helmPath: string;
   }
 }
 
@@ -19,6 +24,11 @@ export async function setup(project: TestProject): Promise<void> {
   );
   project.provide('kubeconfigPath', controlPlane.kubeconfigPath);
   project.provide('kubectlPath', binaries.kubectl);
+  // Built once from its Go module and cached, like the control plane.
+  const helm = await promisify(execFile)('bash', [join(packageRoot(), 'test/tools/build-helm.sh')], {
+    maxBuffer: 16 << 20,
+  });
+  project.provide('helmPath', helm.stdout.trim().split('\n').pop() ?? '');
 }
 
 export async function teardown(): Promise<void> {

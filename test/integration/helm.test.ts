@@ -1,0 +1,251 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { CRD_NAME } from '../../src/api/crd.js';
+import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
+import type { DatasetExportJob } from '../../src/api/types.js';
+import { packageRoot } from '../../src/local/package-root.js';
+import { renderManifests } from '../../src/manifests/render.js';
+import { startOperator } from '../../src/operator.js';
+import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
+import { FAST, installCrd, spec } from '../support/operator.js';
+
+const run = promisify(execFile);
+const chart = join(packageRoot(), 'charts/personalize-operator');
+
+async function helm(args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(inject('helmPath'), ['--kubeconfig', inject('kubeconfigPath'), ...args], {
+      maxBuffer: 16 << 20,
+    });
+    return stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`helm ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
+type Doc = {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+};
+const HELM_LABELS = [
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/version',
+  'app.kubernetes.io/managed-by',
+  'helm.sh/chart',
+];
+
+function docs(yaml: string): Doc[] {
+  return parseAllDocuments(yaml)
+    .map((d) => d.toJSON() as Doc | null)
+    .filter((d): d is Doc => d !== null);
+}
+
+function withoutHelmLabels(doc: Doc): Doc {
+  const labels = Object.fromEntries(
+    Object.entries(doc.metadata.labels ?? {}).filter(([k]) => !HELM_LABELS.includes(k)),
+  );
+  return { ...doc, metadata: { ...doc.metadata, labels } };
+}
+
+describe('Helm chart', () => {
+  it('passes helm lint --strict', async () => {
+    expect(await helm(['lint', '--strict', chart])).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('rejects values of the wrong type, naming the value', async () => {
+    await expect(helm(['template', 'x', chart, '--set', 'replicas=two'])).rejects.toThrow(
+      /at '\/replicas': got string, want integer/,
+    );
+    await expect(helm(['template', 'x', chart, '--set', 'image.pullPolicy=Sometimes'])).rejects.toThrow(
+      /at '\/image\/pullPolicy'/,
+    );
+    await expect(helm(['template', 'x', chart, '--set', 'regon=us-east-1'])).rejects.toThrow(
+      /additional properties 'regon' not allowed/,
+    );
+  });
+
+  it('renders exactly what the cdk8s app generates, but for Helm labels and the Namespace', async () => {
+    const rendered = docs(
+      await helm(['template', 'personalize-operator', chart, '-n', 'personalize-operator']),
+    ).map(withoutHelmLabels);
+    const generated = docs(renderManifests()['deploy/personalize-operator.yaml']!).filter(
+      (d) => d.kind !== 'Namespace',
+    );
+    const crd = docs(renderManifests()[`crds/${CRD_NAME}.yaml`]!)[0]!;
+    const byKey = (list: Doc[]) => Object.fromEntries(list.map((d) => [`${d.kind}/${d.metadata.name}`, d]));
+    const chartCrd = rendered.find((d) => d.kind === 'CustomResourceDefinition')!;
+    expect(chartCrd.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    expect({ ...chartCrd, metadata: { name: chartCrd.metadata.name, labels: {} } }).toEqual({
+      ...crd,
+      metadata: { ...crd.metadata, labels: {} },
+    });
+    expect(byKey(rendered.filter((d) => d.kind !== 'CustomResourceDefinition'))).toEqual(
+      byKey(generated.map((d) => ({ ...d, metadata: { ...d.metadata, labels: d.metadata.labels ?? {} } }))),
+    );
+  });
+
+  it('is accepted by the real API server (server-side dry run)', async () => {
+    const namespace = await createTestNamespace(testKubeConfig(), 'helm-dry');
+    const rendered = await helm([
+      'template',
+      'personalize-operator',
+      chart,
+      '-n',
+      namespace,
+      '--set',
+      'metrics.serviceMonitor.enabled=false',
+    ]);
+    const out = await kubectl(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], rendered);
+    expect(out).toMatch(/deployment\.apps\/personalize-operator created \(server dry run\)/);
+    expect(out).toMatch(
+      /clusterrole\.rbac\.authorization\.k8s\.io\/personalize-operator (created|configured) \(server dry run\)/,
+    );
+  });
+});
+
+describe('helm install', () => {
+  let namespace: string;
+  let aws: TestEmulator;
+  beforeAll(async () => {
+    // Other tests installed the CRD with kubectl; hand it over to the release, as a user moving from plain
+    // manifests to the chart would.
+    await installCrd();
+    namespace = await createTestNamespace(testKubeConfig(), 'helm');
+    await kubectl(['label', '--overwrite', 'crd', CRD_NAME, 'app.kubernetes.io/managed-by=Helm']);
+    await kubectl([
+      'annotate',
+      '--overwrite',
+      'crd',
+      CRD_NAME,
+      'meta.helm.sh/release-name=personalize-operator',
+      `meta.helm.sh/release-namespace=${namespace}`,
+    ]);
+    await helm(['install', 'personalize-operator', chart, '-n', namespace, '--set', 'region=us-east-1']);
+    aws = await startTestEmulator({ speed: 100 });
+  });
+  afterAll(() => aws.close());
+
+  const sa = () => `system:serviceaccount:${namespace}:personalize-operator`;
+  // `can-i` answers "no" with exit status 1: read its stdout either way.
+  const can = async (verb: string, resource: string, ns = 'default', extra: string[] = []) => {
+    const args = [
+      '--kubeconfig',
+      inject('kubeconfigPath'),
+      'auth',
+      'can-i',
+      verb,
+      resource,
+      '-n',
+      ns,
+      '--as',
+      sa(),
+      ...extra,
+    ];
+    const result = await run(inject('kubectlPath'), args).catch((e: { stdout?: string }) => ({
+      stdout: e.stdout ?? '',
+    }));
+    return result.stdout.trim();
+  };
+
+  it("grants the chart's ServiceAccount what the operator needs, and nothing more", async () => {
+    expect(await can('watch', 'datasetexportjobs.personalize.ops.dev')).toBe('yes');
+    expect(
+      await can('patch', 'datasetexportjobs.personalize.ops.dev', 'default', ['--subresource=status']),
+    ).toBe('yes');
+    expect(await can('create', 'events.events.k8s.io')).toBe('yes');
+    expect(await can('update', 'leases.coordination.k8s.io', namespace)).toBe('yes');
+    expect(await can('get', 'secrets')).toBe('no');
+    expect(await can('update', 'datasetexportjobs.personalize.ops.dev')).toBe('no');
+    expect(await can('delete', 'datasetexportjobs.personalize.ops.dev')).toBe('no');
+    expect(await can('create', 'pods')).toBe('no');
+  });
+
+  it('runs the operator as that ServiceAccount (impersonation) to ACTIVE', async () => {
+    const admin = testKubeConfig();
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: admin.clusters,
+      users: [{ ...admin.getCurrentUser()!, name: 'operator', impersonateUser: sa() } as never],
+      contexts: [{ name: 'operator', cluster: admin.getCurrentCluster()!.name, user: 'operator' }],
+      currentContext: 'operator',
+    });
+    const jobs = await createTestNamespace(admin, 'helm-jobs');
+    const operator = await startOperator({
+      kubeConfig: kc,
+      logger: pino({ level: 'silent' }),
+      personalizeEndpoint: aws.emulator.url,
+      namespaces: [jobs],
+      ...FAST,
+    });
+    try {
+      const api = admin.makeApiClient(CustomObjectsApi);
+      await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: jobs,
+        plural: PLURAL,
+        body: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'DatasetExportJob',
+          metadata: { name: 'rbac' },
+          spec: spec(),
+        },
+      });
+      await kubectl(['wait', '-n', jobs, '--for=condition=Complete', '--timeout=30s', 'dsej/rbac']);
+      const obj = (await api.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: jobs,
+        plural: PLURAL,
+        name: 'rbac',
+      })) as DatasetExportJob;
+      expect(obj.status?.status).toBe('ACTIVE');
+      const events = await kubectl([
+        'get',
+        'events.events.k8s.io',
+        '-n',
+        jobs,
+        '-o',
+        'jsonpath={.items[*].reason}',
+      ]);
+      expect(events).toContain('Created');
+    } finally {
+      await operator.stop(1_000);
+    }
+  });
+
+  it('upgrades the CRD with helm upgrade and keeps it on uninstall', async () => {
+    await helm(['upgrade', 'personalize-operator', chart, '-n', namespace, '--set', 'logLevel=debug']);
+    const args = await kubectl([
+      'get',
+      'deploy',
+      'personalize-operator',
+      '-n',
+      namespace,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].args}',
+    ]);
+    expect(args).toContain('--log-level=debug');
+    const crdOwner = await kubectl([
+      'get',
+      'crd',
+      CRD_NAME,
+      '-o',
+      'jsonpath={.metadata.annotations.meta\\.helm\\.sh/release-namespace}',
+    ]);
+    expect(crdOwner).toBe(namespace);
+    const out = await helm(['uninstall', 'personalize-operator', '-n', namespace]);
+    expect(out).toMatch(/kept due to the resource policy/);
+    expect(await kubectl(['get', 'crd', CRD_NAME, '-o', 'name'])).toContain(CRD_NAME);
+    expect(
+      await kubectl(['get', 'clusterrole', 'personalize-operator', '--ignore-not-found', '-o', 'name']),
+    ).toBe('');
+  });
+});

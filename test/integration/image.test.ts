@@ -1,0 +1,93 @@
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { packageRoot } from '../../src/local/package-root.js';
+import { installCrd, type Stack, spec, startStack } from '../support/operator.js';
+
+const run = promisify(execFile);
+
+/**
+ * No Docker engine exists here, so this reproduces the Dockerfile's runtime stage step by step: a production
+ * install in a fresh folder, the compiled code beside it, and the image's Node major (24, from the npm
+ * package `node`), then the image's entrypoint against the real control plane.
+ */
+describe("the container image's runtime stage", () => {
+  const root = packageRoot();
+  const app = mkdtempSync(join(tmpdir(), 'image-runtime-'));
+  let node24 = '';
+  let stack: Stack;
+
+  beforeAll(async () => {
+    for (const file of ['package.json', 'package-lock.json']) cpSync(join(root, file), join(app, file));
+    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app });
+    await run(join(root, 'node_modules/.bin/tsc'), [
+      '-p',
+      join(root, 'tsconfig.json'),
+      '--outDir',
+      join(app, 'build'),
+    ]);
+    cpSync(join(app, 'build/src'), join(app, 'dist/src'), { recursive: true });
+    rmSync(join(app, 'build'), { recursive: true });
+    cpSync(join(root, 'examples'), join(app, 'examples'), { recursive: true });
+    const { stdout } = await run('npx', ['-y', '-p', 'node@24', '--', 'node', '-p', 'process.execPath'], {
+      cwd: app,
+    });
+    node24 = stdout.trim();
+    await installCrd();
+    stack = await startStack();
+  }, 300_000);
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(app, { recursive: true, force: true });
+  });
+
+  it('runs on Node 24 with production dependencies only', async () => {
+    expect((await run(node24, ['--version'])).stdout).toMatch(/^v24\./);
+    const { stdout } = await run(node24, ['dist/src/cli/main.js', '--help'], { cwd: app });
+    expect(stdout).toMatch(/Usage: personalize-operator <command>/);
+    for (const dev of ['tsx', 'vitest', 'cdk8s', 'typescript'])
+      expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
+  });
+
+  it('reconciles a resource to ACTIVE and stops on SIGTERM with exit 0', async () => {
+    const child = spawn(
+      node24,
+      [
+        'dist/src/cli/main.js',
+        'run',
+        '--kubeconfig',
+        inject('kubeconfigPath'),
+        '--personalize-endpoint',
+        stack.aws.emulator.url,
+        '--namespace',
+        stack.namespace,
+        '--poll-min',
+        '50ms',
+        '--metrics-addr',
+        '127.0.0.1:0',
+        '--health-addr',
+        '127.0.0.1:0',
+      ],
+      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await stack.create('from-image', spec());
+      await stack.waitFor('from-image', (o) => o.status?.status === 'ACTIVE', 30_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, output).toBe(0);
+    expect(output).toMatch(/"msg":"operator stopped"/);
+  });
+});
