@@ -22,6 +22,8 @@ dataset group, the CRD, the operator, and the example from examples/ applied. Ct
   --speed N            emulator speed: 1 makes an export take about 10 s (default 1)
   --poll DURATION      the operator's fastest poll (default 1s)
   --no-example         do not apply examples/datasetexportjob.yaml
+  --no-operator        start only the control plane and the emulator (to install the operator yourself,
+                       for example with Helm, and run it with personalize-operator run)
   --log-level LEVEL    operator and emulator log level (default warn)`;
 
 export async function devCommand(argv: string[]): Promise<void> {
@@ -31,6 +33,7 @@ export async function devCommand(argv: string[]): Promise<void> {
       speed: { type: 'string', default: '1' },
       poll: { type: 'string', default: '1s' },
       'no-example': { type: 'boolean', default: false },
+      'no-operator': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
     },
     strict: true,
@@ -67,36 +70,47 @@ export async function devCommand(argv: string[]): Promise<void> {
       `Personalize emulator at ${emulator.url} (demo dataset group "demo"; exports land in ${emulator.s3Root})`,
     );
 
-    await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(datasetExportJobCrd()));
-    await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`]);
-    say(`Installed the CRD ${CRD_NAME}`);
+    const runOperator = async () => {
+      await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(datasetExportJobCrd()));
+      await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`]);
+      say(`Installed the CRD ${CRD_NAME}`);
 
-    // The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe.
-    process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALDEV';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local-dev';
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfigPath);
-    const operator = await startOperator({
-      kubeConfig,
-      logger,
-      region: 'us-east-1',
-      personalizeEndpoint: emulator.url,
-      pollMinMs: pollMs,
-      pollMaxMs: Math.max(pollMs, 5_000),
-      backoffBaseMs: 500,
-      actionableRetryMs: 30_000,
-    });
-    stops.push(() => operator.stop());
-    say('Operator running');
+      // The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe.
+      process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALDEV';
+      process.env.AWS_SECRET_ACCESS_KEY ??= 'local-dev';
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromFile(kubeconfigPath);
+      const operator = await startOperator({
+        kubeConfig,
+        logger,
+        region: 'us-east-1',
+        personalizeEndpoint: emulator.url,
+        pollMinMs: pollMs,
+        pollMaxMs: Math.max(pollMs, 5_000),
+        backoffBaseMs: 500,
+        actionableRetryMs: 30_000,
+      });
+      stops.push(() => operator.stop());
+      say('Operator running');
 
-    if (!values['no-example']) {
-      const example = join(packageRoot(), 'examples', 'datasetexportjob.yaml');
-      await kubectl(['apply', '-n', 'default', '-f', '-'], readFileSync(example, 'utf8'));
-      say(`Applied ${example} in namespace default`);
+      if (!values['no-example']) {
+        const example = join(packageRoot(), 'examples', 'datasetexportjob.yaml');
+        await kubectl(['apply', '-n', 'default', '-f', '-'], readFileSync(example, 'utf8'));
+        say(`Applied ${example} in namespace default`);
+      }
+      say('');
+      say('Watch it go ACTIVE:');
+      say(`  ${binaries.kubectl} --kubeconfig ${kubeconfigPath} get dsej -A -w`);
+    };
+    if (values['no-operator']) {
+      say('');
+      say(`Control plane and emulator only. Kubeconfig: ${kubeconfigPath}`);
+      say(
+        `Run the operator with: personalize-operator run --kubeconfig ${kubeconfigPath} --personalize-endpoint ${emulator.url}`,
+      );
+    } else {
+      await runOperator();
     }
-    say('');
-    say('Watch it go ACTIVE:');
-    say(`  ${binaries.kubectl} --kubeconfig ${kubeconfigPath} get dsej -A -w`);
     say('Press Ctrl-C to stop everything.');
     await waitForShutdown();
     say('Stopping...');
