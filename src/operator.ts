@@ -7,6 +7,7 @@ import { OperatorMetrics } from './observability/metrics.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { Controller, statusWriter } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
+import { LeaderElector } from './runtime/leader-election.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -27,10 +28,23 @@ export interface OperatorOptions {
   metricsAddr?: { host: string; port: number };
   /** Where /healthz and /readyz are served; not served when absent. */
   healthAddr?: { host: string; port: number };
+  /** Reconcile only while holding this Lease; without it, reconcile at once (one replica). */
+  leaderElection?: {
+    namespace: string;
+    name: string;
+    leaseDurationMs?: number;
+    renewDeadlineMs?: number;
+    retryPeriodMs?: number;
+  };
+  /** Called when leadership is lost; the CLI exits so that a fresh process campaigns again. */
+  onLeadershipLost?: () => void;
+  /** Distinguishes replicas in Lease and Events; hostname and pid by default. */
+  identity?: string;
 }
 
 export interface Operator {
   controller: Controller;
+  elector?: LeaderElector;
   metrics: OperatorMetrics;
   metricsUrl?: string;
   healthUrl?: string;
@@ -42,7 +56,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const { kubeConfig, logger } = options;
   const metrics = new OperatorMetrics();
   const gateway = new PersonalizeGateway({ endpoint: options.personalizeEndpoint, logger, metrics });
-  const events = new EventRecorder(kubeConfig, `${hostname()}-${process.pid}`, logger);
+  const identity = options.identity ?? `${hostname()}-${process.pid}`;
+  const events = new EventRecorder(kubeConfig, identity, logger);
   const patchStatus = statusWriter(kubeConfig);
   const writeStatus: typeof patchStatus = async (obj, status) => {
     await patchStatus(obj, status);
@@ -69,6 +84,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
     logger,
     metrics,
+    startPaused: options.leaderElection !== undefined,
   });
   // Probes answer from the start: not ready until the caches are synced.
   const health = options.healthAddr
@@ -94,6 +110,32 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const healthUrl = health?.url;
   const metricsUrl = metricsServer?.url;
   await controller.start();
+  let elector: LeaderElector | undefined;
+  if (options.leaderElection) {
+    const { namespace, name, leaseDurationMs, renewDeadlineMs, retryPeriodMs } = options.leaderElection;
+    elector = new LeaderElector({
+      kubeConfig,
+      namespace,
+      name,
+      identity,
+      leaseDurationMs: leaseDurationMs ?? 15_000,
+      renewDeadlineMs: renewDeadlineMs ?? 10_000,
+      retryPeriodMs: retryPeriodMs ?? 2_000,
+      logger,
+    });
+    metrics.leader.set({ name }, 0);
+    elector.run(
+      () => {
+        metrics.leader.set({ name }, 1);
+        controller.queue.resume();
+      },
+      () => {
+        metrics.leader.set({ name }, 0);
+        // Stop reconciling at once: the lease may soon belong to another replica.
+        void controller.stop(0).then(() => options.onLeadershipLost?.());
+      },
+    );
+  }
   logger.info(
     { namespaces: options.namespaces?.length ? options.namespaces : 'all', region: options.region },
     'operator started',
@@ -103,8 +145,11 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     metrics,
     metricsUrl,
     healthUrl,
+    elector,
     stop: async (graceMs = 10_000) => {
       const drained = await controller.stop(graceMs);
+      // Hand the lease over only after in-flight work is done, so two leaders never overlap.
+      await elector?.release();
       gateway.destroy();
       health?.server.close();
       metricsServer?.server.close();

@@ -20,6 +20,11 @@ AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Id
   --poll-max DURATION           slowest status poll of a long-running job (default 60s)
   --retry-actionable DURATION   retry delay for errors a person must fix: IAM, input (default 5m)
   --resync DURATION             full re-check of every resource (default 10m)
+  --leader-elect                reconcile only while holding a Lease (run several replicas for HA)
+  --leader-election-namespace NS  the Lease's namespace (default: POD_NAMESPACE, else default)
+  --leader-election-id NAME     the Lease's name (default personalize-operator)
+  --lease-duration DURATION     (default 15s)   --renew-deadline DURATION (default 10s)
+  --retry-period DURATION       (default 2s)
   --metrics-addr ADDR           serve /metrics here (default :8080)
   --health-addr ADDR            serve /healthz and /readyz here (default :8081)
   --log-level LEVEL             pino level (default info)`;
@@ -38,6 +43,12 @@ export async function runCommand(argv: string[]): Promise<void> {
       'poll-max': { type: 'string', default: '60s' },
       'retry-actionable': { type: 'string', default: '5m' },
       resync: { type: 'string', default: '10m' },
+      'leader-elect': { type: 'boolean', default: false },
+      'leader-election-namespace': { type: 'string' },
+      'leader-election-id': { type: 'string', default: 'personalize-operator' },
+      'lease-duration': { type: 'string', default: '15s' },
+      'renew-deadline': { type: 'string', default: '10s' },
+      'retry-period': { type: 'string', default: '2s' },
       'metrics-addr': { type: 'string', default: ':8080' },
       'health-addr': { type: 'string', default: ':8081' },
       'log-level': { type: 'string', default: 'info' },
@@ -66,8 +77,35 @@ export async function runCommand(argv: string[]): Promise<void> {
     resyncMs: parseDuration('--resync', values.resync),
     metricsAddr: parseAddr('--metrics-addr', values['metrics-addr']),
     healthAddr: parseAddr('--health-addr', values['health-addr']),
+    leaderElection: values['leader-elect'] ? leaderElection(values) : undefined,
+    onLeadershipLost: () => {
+      logger.flush();
+      process.exit(1);
+    },
   });
   const signal = await waitForShutdown();
   logger.info({ signal }, 'shutting down');
   await operator.stop();
+}
+
+function leaderElection(values: Record<string, string | boolean | string[] | undefined>) {
+  const text = (key: string) => String(values[key]);
+  const timings = {
+    leaseDurationMs: parseDuration('--lease-duration', text('lease-duration')),
+    renewDeadlineMs: parseDuration('--renew-deadline', text('renew-deadline')),
+    retryPeriodMs: parseDuration('--retry-period', text('retry-period')),
+  };
+  if (
+    !(timings.retryPeriodMs < timings.renewDeadlineMs && timings.renewDeadlineMs < timings.leaseDurationMs)
+  ) {
+    throw new Error(
+      '--retry-period < --renew-deadline < --lease-duration must hold, or two leaders could overlap',
+    );
+  }
+  return {
+    namespace:
+      (values['leader-election-namespace'] as string | undefined) ?? process.env.POD_NAMESPACE ?? 'default',
+    name: text('leader-election-id'),
+    ...timings,
+  };
 }

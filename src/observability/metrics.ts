@@ -63,6 +63,13 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
+  readonly leader = new Gauge({
+    name: 'leader_election_master_status',
+    help: '1 while this process holds the leader lease',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const result of ['success', 'error', 'requeue_after', 'backoff'])

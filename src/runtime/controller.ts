@@ -21,6 +21,8 @@ export interface ControllerOptions {
   watchTimeoutSeconds: number;
   logger: Logger;
   metrics: OperatorMetrics;
+  /** Fill the cache and queue but reconcile nothing until `queue.resume()` (leader election). */
+  startPaused: boolean;
 }
 
 const keyOf = (obj: DatasetExportJob) => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
@@ -78,6 +80,7 @@ export class Controller {
       backoffMaxMs: options.backoffMaxMs,
       jitter: 0.2,
       logger: options.logger,
+      paused: options.startPaused,
     });
   }
 

@@ -10,6 +10,8 @@ export interface WorkQueueOptions {
   jitter: number;
   logger: Logger;
   random?: () => number;
+  /** Queue keys but process none until `resume` (a standby waiting for leadership keeps its queue warm). */
+  paused?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export class WorkQueue {
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly idleWaiters: (() => void)[] = [];
   private shuttingDown = false;
+  private paused: boolean;
   private readonly random: () => number;
 
   constructor(
@@ -33,6 +36,12 @@ export class WorkQueue {
     private readonly options: WorkQueueOptions,
   ) {
     this.random = options.random ?? Math.random;
+    this.paused = options.paused ?? false;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
   }
 
   get depth(): number {
@@ -91,7 +100,12 @@ export class WorkQueue {
   }
 
   private pump(): void {
-    while (!this.shuttingDown && this.processing.size < this.options.concurrency && this.queue.length) {
+    while (
+      !this.shuttingDown &&
+      !this.paused &&
+      this.processing.size < this.options.concurrency &&
+      this.queue.length
+    ) {
       const key = this.queue.shift()!;
       this.queued.delete(key);
       this.processing.add(key);

@@ -91,6 +91,13 @@ describe('Helm chart', () => {
     );
   });
 
+  it('turns leader election on for more than one replica', async () => {
+    expect(await helm(['template', 'x', chart])).not.toContain('--leader-elect');
+    const two = await helm(['template', 'x', chart, '-n', 'ops', '--set', 'replicas=2']);
+    expect(two).toContain('- --leader-elect\n');
+    expect(two).toContain('- --leader-election-namespace=ops\n');
+  });
+
   it('is accepted by the real API server (server-side dry run)', async () => {
     const namespace = await createTestNamespace(testKubeConfig(), 'helm-dry');
     const rendered = await helm([
