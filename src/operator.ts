@@ -8,12 +8,16 @@ import { Reconciler } from './reconciler/reconciler.js';
 import { Controller, statusWriter } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
 import { LeaderElector } from './runtime/leader-election.js';
+import { NamespaceSettings } from './runtime/namespace-settings.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
   logger: Logger;
   region?: string;
   personalizeEndpoint?: string;
+  stsEndpoint?: string;
+  /** Client-side request rate per (account, region). */
+  awsRateLimit?: { perSecond: number; burst: number };
   namespaces?: string[];
   labelSelector?: string;
   concurrency?: number;
@@ -55,7 +59,14 @@ export interface Operator {
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
   const { kubeConfig, logger } = options;
   const metrics = new OperatorMetrics();
-  const gateway = new PersonalizeGateway({ endpoint: options.personalizeEndpoint, logger, metrics });
+  const gateway = new PersonalizeGateway({
+    endpoint: options.personalizeEndpoint,
+    stsEndpoint: options.stsEndpoint,
+    rateLimit: options.awsRateLimit,
+    logger,
+    metrics,
+  });
+  const namespaces = new NamespaceSettings(kubeConfig, logger);
   const identity = options.identity ?? `${hostname()}-${process.pid}`;
   const events = new EventRecorder(kubeConfig, identity, logger);
   const patchStatus = statusWriter(kubeConfig);
@@ -68,6 +79,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     { writeStatus, recordEvent: (obj, event) => events.record(obj, event) },
     {
       defaultRegion: options.region,
+      namespaceScope: (namespace) => namespaces.scopeOf(namespace),
       pollMinMs: options.pollMinMs ?? 5_000,
       pollMaxMs: options.pollMaxMs ?? 60_000,
       actionableRetryMs: options.actionableRetryMs ?? 5 * 60_000,

@@ -6,10 +6,12 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Logger } from 'pino';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Identity, Observation } from '../reconciler/decide.js';
 import { classifyAwsError } from './errors.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export type CreateResult =
   | { kind: 'created'; arn: string }
@@ -22,6 +24,10 @@ export interface GatewayOptions {
   maxAttempts?: number;
   logger: Logger;
   metrics?: OperatorMetrics;
+  /** STS endpoint override for role assumption (the emulator serves STS too). */
+  stsEndpoint?: string;
+  /** Client-side rate per (account, region), shared by every call. */
+  rateLimit?: { perSecond: number; burst: number };
 }
 
 /**
@@ -31,20 +37,47 @@ export interface GatewayOptions {
  */
 export class PersonalizeGateway {
   private readonly clients = new Map<string, PersonalizeClient>();
+  private readonly limiter: RateLimiter;
 
-  constructor(private readonly options: GatewayOptions) {}
+  constructor(private readonly options: GatewayOptions) {
+    const { perSecond, burst } = options.rateLimit ?? { perSecond: 10, burst: 20 };
+    this.limiter = new RateLimiter(perSecond, burst);
+  }
 
-  client(region: string): PersonalizeClient {
-    let client = this.clients.get(region);
+  /**
+   * One client per (region, role), reused. A role is assumed through STS; the SDK caches the temporary
+   * credentials and refreshes them before they expire.
+   */
+  client(region: string, roleArn?: string): PersonalizeClient {
+    const key = `${region}|${roleArn ?? ''}`;
+    let client = this.clients.get(key);
     if (!client) {
       client = new PersonalizeClient({
         region,
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         maxAttempts: this.options.maxAttempts ?? 3,
+        // Adaptive retries slow the client down when AWS throttles, beyond plain backoff.
+        retryMode: 'adaptive',
+        ...(roleArn
+          ? {
+              credentials: fromTemporaryCredentials({
+                params: { RoleArn: roleArn, RoleSessionName: 'personalize-operator' },
+                clientConfig: {
+                  region,
+                  ...(this.options.stsEndpoint ? { endpoint: this.options.stsEndpoint } : {}),
+                },
+              }),
+            }
+          : {}),
       });
-      this.clients.set(region, client);
+      this.clients.set(key, client);
     }
     return client;
+  }
+
+  private async send<T>(identity: Identity, send: (client: PersonalizeClient) => Promise<T>): Promise<T> {
+    await this.limiter.take(`${identity.account}|${identity.region}`);
+    return send(this.client(identity.region, identity.roleArn));
   }
 
   private count(operation: string, outcome: string): void {
@@ -53,8 +86,8 @@ export class PersonalizeGateway {
 
   async describe(identity: Identity, log: Logger): Promise<Observation> {
     try {
-      const out = await this.client(identity.region).send(
-        new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn }),
+      const out = await this.send(identity, (c) =>
+        c.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn })),
       );
       this.count('DescribeDatasetExportJob', 'OK');
       log.debug(
@@ -93,7 +126,7 @@ export class PersonalizeGateway {
     log: Logger,
   ): Promise<CreateResult> {
     try {
-      const out = await this.client(identity.region).send(new CreateDatasetExportJobCommand(input));
+      const out = await this.send(identity, (c) => c.send(new CreateDatasetExportJobCommand(input)));
       this.count('CreateDatasetExportJob', 'OK');
       log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
       return { kind: 'created', arn: out.datasetExportJobArn ?? identity.arn };

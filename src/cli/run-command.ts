@@ -13,6 +13,9 @@ AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Id
   --kubeconfig FILE             kubeconfig to use
   --region REGION               region when a dataset ARN names none (default: AWS_REGION)
   --personalize-endpoint URL    Personalize endpoint override (VPC endpoint or the emulator)
+  --sts-endpoint URL            STS endpoint override, for namespaces that name a role to assume
+  --aws-rate N                  requests per second per account and region (default 10)
+  --aws-burst N                 burst of that rate (default 20)
   --namespace NS                watch only this namespace (repeatable; default all)
   --selector LABELS             reconcile only resources matching this label selector
   --concurrency N               reconciles at once (default 4)
@@ -36,6 +39,9 @@ export async function runCommand(argv: string[]): Promise<void> {
       kubeconfig: { type: 'string' },
       region: { type: 'string' },
       'personalize-endpoint': { type: 'string' },
+      'sts-endpoint': { type: 'string' },
+      'aws-rate': { type: 'string', default: '10' },
+      'aws-burst': { type: 'string', default: '20' },
       namespace: { type: 'string', multiple: true },
       selector: { type: 'string' },
       concurrency: { type: 'string', default: '4' },
@@ -59,15 +65,18 @@ export async function runCommand(argv: string[]): Promise<void> {
   const kubeConfig = new KubeConfig();
   if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
   else kubeConfig.loadFromDefault();
-  const endpoint = values['personalize-endpoint'];
-  if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
-    throw new Error(`--personalize-endpoint: ${endpoint} is not an http(s) URL`);
-  }
+  const endpoint = checkUrl('--personalize-endpoint', values['personalize-endpoint']);
+  const stsEndpoint = checkUrl('--sts-endpoint', values['sts-endpoint']);
   const operator = await startOperator({
     kubeConfig,
     logger,
     region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
     personalizeEndpoint: endpoint,
+    stsEndpoint,
+    awsRateLimit: {
+      perSecond: parsePositiveInt('--aws-rate', values['aws-rate']),
+      burst: parsePositiveInt('--aws-burst', values['aws-burst']),
+    },
     namespaces: values.namespace ?? [],
     labelSelector: values.selector,
     concurrency: parsePositiveInt('--concurrency', values.concurrency),
@@ -108,4 +117,10 @@ function leaderElection(values: Record<string, string | boolean | string[] | und
     name: text('leader-election-id'),
     ...timings,
   };
+}
+
+function checkUrl(flag: string, url: string | undefined): string | undefined {
+  if (url !== undefined && !/^https?:\/\/\S+$/.test(url))
+    throw new Error(`${flag}: ${url} is not an http(s) URL`);
+  return url;
 }

@@ -20,6 +20,7 @@ import { DEFAULT_DURATIONS, type Durations, Lifecycle } from './lifecycle.js';
 import { loadRecords } from './records.js';
 import { applySeed, DEMO_SEED, type Seed } from './seed.js';
 import { Store } from './store.js';
+import { StsEmulator } from './sts.js';
 
 const OPERATIONS: Record<string, Operation> = {
   CreateDatasetExportJob: createDatasetExportJob,
@@ -61,11 +62,16 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** The signing region from a SigV4 Authorization header, or the error AWS answers without a valid one. */
-function signingRegion(authorization: string | undefined): string {
-  if (!authorization)
+/** The access key, region and service a SigV4 Authorization header is scoped to, or the error AWS answers. */
+function signingScope(authorization: string | undefined): {
+  accessKeyId: string;
+  region: string;
+  service: string;
+} {
+  if (!authorization) {
     throw new ApiError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
-  const scope = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+  }
+  const scope = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     authorization,
   );
   if (!scope) {
@@ -74,13 +80,7 @@ function signingRegion(authorization: string | undefined): string {
       'Authorization header requires a SigV4 Credential parameter.',
     );
   }
-  if (scope[2] !== 'personalize') {
-    throw new ApiError(
-      'InvalidSignatureException',
-      "Credential should be scoped to correct service: 'personalize'.",
-    );
-  }
-  return scope[1]!;
+  return { accessKeyId: scope[1]!, region: scope[2]!, service: scope[3]! };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -132,6 +132,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     : mkdtempSync(join(tmpdir(), 'personalize-emulator-s3-'));
   mkdirSync(s3Root, { recursive: true });
   const faults = new Faults();
+  const sts = new StsEmulator(account);
+  /** Personalize calls per signing access key: tells tests which identity the caller used. */
+  const callers = new Map<string, number>();
   const lifecycle = new Lifecycle(
     store,
     faults,
@@ -174,7 +177,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const text = await readBody(req);
       if (req.method !== 'POST')
         throw new ApiError('UnknownOperationException', `${req.method} is not supported.`);
-      const region = signingRegion(req.headers.authorization);
+      const { accessKeyId, region, service } = signingScope(req.headers.authorization);
+      if (service === 'sts') {
+        const answer = sts.handle(text, accessKeyId);
+        store.count(
+          `STS.${new URLSearchParams(text).get('Action') ?? 'Unknown'}`,
+          answer.status === 200 ? 'OK' : 'Error',
+        );
+        res.writeHead(answer.status, { 'Content-Type': 'text/xml' }).end(answer.xml);
+        return;
+      }
+      if (service !== 'personalize') {
+        throw new ApiError(
+          'InvalidSignatureException',
+          "Credential should be scoped to correct service: 'personalize'.",
+        );
+      }
+      callers.set(accessKeyId, (callers.get(accessKeyId) ?? 0) + 1);
       const handler = OPERATIONS[operation];
       if (!handler)
         throw new ApiError('UnknownOperationException', `Operation ${String(target)} is not supported.`);
@@ -214,7 +233,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'GET health':
         return send(res, 200, { ok: true }, 'application/json');
       case 'GET stats':
-        return send(res, 200, { operations: store.stats() }, 'application/json');
+        return send(
+          res,
+          200,
+          {
+            operations: store.stats(),
+            callers: Object.fromEntries(
+              [...callers].map(([key, calls]) => [key, { calls, role: sts.assumed.get(key) }]),
+            ),
+          },
+          'application/json',
+        );
       case 'POST reset': {
         const what = url.searchParams.get('what') ?? 'all';
         if (what !== 'all' && what !== 'stats') throw invalidInput(`what: ${what} is not one of all, stats`);

@@ -45,6 +45,8 @@ export class OperatorChart extends Chart {
       [['get', 'list', 'watch'], GROUP, PLURAL],
       [['patch'], GROUP, `${PLURAL}/status`],
       [['create', 'patch'], 'events.k8s.io', 'events'],
+      // Namespace annotations name the region and the role to assume.
+      [['get'], '', 'namespaces'],
       // Leader election (the Lease lives in the operator's namespace).
       [['get', 'create', 'update'], 'coordination.k8s.io', 'leases'],
     ];

@@ -11,6 +11,8 @@ export interface Identity {
   partition: string;
   jobName: string;
   arn: string;
+  /** The role the calls are made with, when the namespace names one. */
+  roleArn?: string;
 }
 
 /** What DescribeDatasetExportJob said (or that the call failed). */
@@ -62,10 +64,22 @@ const DATASET_ARN = /^arn:([a-z\d-]+):personalize:([^:]*):(\d{12}):dataset\/.+$/
  * The job's identity. The dataset ARN names the account and region (a job lives beside its dataset), so no
  * STS call is needed; spec.region, when given, must agree with it.
  */
-export function identityOf(
-  obj: DatasetExportJob,
-  defaultRegion: string | undefined,
-): Identity | { invalid: string } {
+/** Settings that come from the resource's namespace (annotations) and the operator's flags. */
+export interface Scope {
+  namespaceRegion?: string;
+  defaultRegion?: string;
+  /** Role to assume for this namespace's calls (annotation personalize.ops.dev/role-arn). */
+  roleArn?: string;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
+
+/**
+ * The job's identity. The account is the dataset's (a job lives beside its dataset, so no STS call is
+ * needed). The region, by precedence: spec.region, the dataset ARN's region, the namespace annotation, the
+ * operator's --region (itself defaulting to the SDK's AWS_REGION). spec.region must agree with the dataset.
+ */
+export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { invalid: string } {
   const match = DATASET_ARN.exec(obj.spec.datasetArn);
   if (!match) {
     return {
@@ -73,11 +87,21 @@ export function identityOf(
     };
   }
   const [, partition, arnRegion, account] = match as unknown as [string, string, string, string];
-  const region = obj.spec.region ?? (arnRegion || defaultRegion);
-  if (!region) return { invalid: 'no region: set spec.region or start the operator with --region' };
+  const region = obj.spec.region ?? (arnRegion || scope.namespaceRegion || scope.defaultRegion);
+  if (!region) {
+    return {
+      invalid:
+        'no region: set spec.region, annotate the namespace with personalize.ops.dev/region, or start the operator with --region',
+    };
+  }
   if (arnRegion && region !== arnRegion) {
     return {
       invalid: `spec.region ${region} differs from the dataset's region ${arnRegion}: a job is created in its dataset's region`,
+    };
+  }
+  if (scope.roleArn !== undefined && !ROLE_ARN.test(scope.roleArn)) {
+    return {
+      invalid: `the namespace annotation personalize.ops.dev/role-arn is not an IAM role ARN: ${scope.roleArn}`,
     };
   }
   const jobName =
@@ -90,6 +114,7 @@ export function identityOf(
     partition,
     jobName,
     arn: `arn:${partition}:personalize:${region}:${account}:dataset-export-job/${jobName}`,
+    ...(scope.roleArn ? { roleArn: scope.roleArn } : {}),
   };
 }
 

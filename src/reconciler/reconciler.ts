@@ -11,6 +11,7 @@ import {
   invalidSpec,
   isSettled,
   type Requeue,
+  type Scope,
   type Update,
 } from './decide.js';
 
@@ -21,6 +22,8 @@ export interface ReconcileEffects {
 }
 
 export interface ReconcilerSettings {
+  /** Per-namespace region and role (annotations); none when absent. */
+  namespaceScope?: (namespace: string) => Promise<Omit<Scope, 'defaultRegion'>>;
   defaultRegion?: string;
   pollMinMs: number;
   pollMaxMs: number;
@@ -51,7 +54,8 @@ export class Reconciler {
   async reconcile(obj: DatasetExportJob, log: Logger): Promise<Requeue> {
     if (obj.metadata?.deletionTimestamp) return { kind: 'none' };
     if (isSettled(obj)) return { kind: 'none' };
-    const identity = identityOf(obj, this.settings.defaultRegion);
+    const namespaceScope = (await this.settings.namespaceScope?.(obj.metadata?.namespace ?? '')) ?? {};
+    const identity = identityOf(obj, { ...namespaceScope, defaultRegion: this.settings.defaultRegion });
     if ('invalid' in identity) return this.apply(obj, invalidSpec(obj, identity.invalid, new Date()), log);
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { CRD_NAME } from '../../src/api/crd.js';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
 import type { DatasetExportJob } from '../../src/api/types.js';
@@ -114,6 +114,59 @@ describe('Helm chart', () => {
     expect(out).toMatch(
       /clusterrole\.rbac\.authorization\.k8s\.io\/personalize-operator (created|configured) \(server dry run\)/,
     );
+  });
+});
+
+describe('chart RBAC for watched namespaces', () => {
+  it('grants rights only in the watched namespaces', async () => {
+    // can-i resolves the resource through discovery, so the CRD must be served.
+    await installCrd();
+    const admin = testKubeConfig();
+    const [watched, other, ops] = [
+      await createTestNamespace(admin, 'watched'),
+      await createTestNamespace(admin, 'other'),
+      await createTestNamespace(admin, 'ops'),
+    ];
+    const rendered = await helm([
+      'template',
+      'sharded',
+      chart,
+      '-n',
+      ops,
+      '--set',
+      `watchNamespaces={${watched}}`,
+    ]);
+    const withoutCrd = docs(rendered).filter((d) => d.kind !== 'CustomResourceDefinition');
+    await kubectl(['apply', '-f', '-'], withoutCrd.map((d) => stringify(d)).join('---\n'));
+    const as = `system:serviceaccount:${ops}:sharded-personalize-operator`;
+    const can = async (args: string[]) =>
+      (
+        await run(inject('kubectlPath'), [
+          '--kubeconfig',
+          inject('kubeconfigPath'),
+          'auth',
+          'can-i',
+          ...args,
+          '--as',
+          as,
+        ]).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))
+      ).stdout.trim();
+    // The API server's RBAC cache catches up with new bindings asynchronously.
+    for (
+      let i = 0;
+      i < 50 && (await can(['watch', 'datasetexportjobs.personalize.ops.dev', '-n', watched])) !== 'yes';
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await can(['watch', 'datasetexportjobs.personalize.ops.dev', '-n', watched])).toBe('yes');
+    expect(await can(['watch', 'datasetexportjobs.personalize.ops.dev', '-n', other])).toBe('no');
+    expect(await can(['get', `namespace/${watched}`])).toBe('yes');
+    expect(await can(['get', `namespace/${other}`])).toBe('no');
+    expect(await can(['update', 'leases.coordination.k8s.io', '-n', ops])).toBe('yes');
+    expect(await can(['update', 'leases.coordination.k8s.io', '-n', watched])).toBe('no');
+    const args = docs(rendered).find((d) => d.kind === 'Deployment');
+    expect(JSON.stringify(args)).toContain(`--namespace=${watched}`);
   });
 });
 

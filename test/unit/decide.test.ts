@@ -36,7 +36,7 @@ function resource(overrides: Partial<DatasetExportJob> = {}): DatasetExportJob {
   };
 }
 
-const identity = identityOf(resource(), undefined) as Identity;
+const identity = identityOf(resource(), {}) as Identity;
 const job = (status: string, extra: Partial<ObservedJob> = {}): ObservedJob => ({
   datasetExportJobArn: identity.arn,
   jobName: identity.jobName,
@@ -68,11 +68,28 @@ describe('identityOf', () => {
   });
   it('uses spec.jobName when given', () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'mine' } });
-    expect((identityOf(named, undefined) as Identity).jobName).toBe('mine');
+    expect((identityOf(named, {}) as Identity).jobName).toBe('mine');
   });
+  it('takes the region by precedence and the role from the namespace', () => {
+    const noRegion = resource({
+      spec: { ...resource().spec, datasetArn: 'arn:aws:personalize::123456789012:dataset/demo/ITEMS' },
+    });
+    expect(identityOf(noRegion, { namespaceRegion: 'eu-west-1', defaultRegion: 'us-west-2' })).toMatchObject({
+      region: 'eu-west-1',
+    });
+    expect(identityOf(noRegion, { defaultRegion: 'us-west-2' })).toMatchObject({ region: 'us-west-2' });
+    expect(identityOf(noRegion, {})).toEqual({ invalid: expect.stringMatching(/^no region/) });
+    expect(identityOf(resource(), { namespaceRegion: 'eu-west-1' })).toMatchObject({ region: 'us-east-1' });
+    const role = 'arn:aws:iam::210987654321:role/team-a';
+    expect(identityOf(resource(), { roleArn: role })).toMatchObject({ roleArn: role });
+    expect(identityOf(resource(), { roleArn: 'team-a' })).toEqual({
+      invalid: expect.stringMatching(/role-arn is not an IAM role ARN/),
+    });
+  });
+
   it('refuses a spec.region that differs from the dataset region', () => {
     const wrong = resource({ spec: { ...resource().spec, region: 'eu-west-1' } });
-    expect(identityOf(wrong, undefined)).toEqual({
+    expect(identityOf(wrong, {})).toEqual({
       invalid: expect.stringMatching(/spec.region eu-west-1 differs from the dataset's region us-east-1/),
     });
   });
@@ -160,7 +177,7 @@ describe('decide', () => {
 
   it('adopts a job under a chosen name that it did not create', () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'legacy' } });
-    const id = identityOf(named, undefined) as Identity;
+    const id = identityOf(named, {}) as Identity;
     const d = update(
       decide(
         named,

@@ -42,6 +42,7 @@ describe('generated manifests', () => {
       },
       { apiGroups: ['personalize.ops.dev'], resources: ['datasetexportjobs/status'], verbs: ['patch'] },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
     ]);
     const pod = docs.find((d) => d.kind === 'Deployment')?.spec?.template.spec as {

@@ -79,6 +79,24 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 
+  it('reconciles only resources matching --selector, so deployments can shard a fleet', async () => {
+    stack = await startStack();
+    await stack.startOperator({ labelSelector: 'shard=a' });
+    const labelled = { apiVersion: 'personalize.ops.dev/v1alpha1', kind: 'DatasetExportJob', spec: spec() };
+    await stack.api.createNamespacedCustomObject({
+      group: 'personalize.ops.dev',
+      version: 'v1alpha1',
+      namespace: stack.namespace,
+      plural: 'datasetexportjobs',
+      body: { ...labelled, metadata: { name: 'mine', labels: { shard: 'a' } } },
+    });
+    await stack.create('theirs', spec());
+    await stack.waitFor('mine', (o) => o.status?.status === 'ACTIVE');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stack.get('theirs')).status).toBeUndefined();
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(1);
+  });
+
   it('reports CREATE FAILED with the reason: Failed=True, Ready=False', async () => {
     stack = await startStack();
     await stack.aws.setFaults({ unwritableBuckets: ['locked'] });
