@@ -16,6 +16,8 @@ export interface OperatorOptions {
   region?: string;
   personalizeEndpoint?: string;
   stsEndpoint?: string;
+  /** How status is read: one List per dataset (default) or one Describe per job. */
+  statusSource?: 'list' | 'describe';
   /** Client-side request rate per (account, region). */
   awsRateLimit?: { perSecond: number; burst: number };
   namespaces?: string[];
@@ -63,6 +65,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     endpoint: options.personalizeEndpoint,
     stsEndpoint: options.stsEndpoint,
     rateLimit: options.awsRateLimit,
+    listFreshMs: Math.min(2_000, (options.pollMinMs ?? 5_000) / 2),
     logger,
     metrics,
   });
@@ -79,6 +82,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     { writeStatus, recordEvent: (obj, event) => events.record(obj, event) },
     {
       defaultRegion: options.region,
+      statusSource: options.statusSource ?? 'list',
       namespaceScope: (namespace) => namespaces.scopeOf(namespace),
       pollMinMs: options.pollMinMs ?? 5_000,
       pollMaxMs: options.pollMaxMs ?? 60_000,

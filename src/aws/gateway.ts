@@ -2,6 +2,7 @@ import {
   CreateDatasetExportJobCommand,
   type CreateDatasetExportJobCommandInput,
   DescribeDatasetExportJobCommand,
+  ListDatasetExportJobsCommand,
   PersonalizeClient,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
@@ -9,7 +10,7 @@ import {
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Logger } from 'pino';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import type { Identity, Observation } from '../reconciler/decide.js';
+import type { Identity, Observation, ObservedJob } from '../reconciler/decide.js';
 import { classifyAwsError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -26,7 +27,11 @@ export interface GatewayOptions {
   metrics?: OperatorMetrics;
   /** STS endpoint override for role assumption (the emulator serves STS too). */
   stsEndpoint?: string;
-  /** Client-side rate per (account, region), shared by every call. */
+  /** A dataset's listing is reused for this long (ms) after it completes. */
+  listFreshMs?: number;
+  /** Pages (of 100) read per listing; older jobs beyond them are described one by one. */
+  listMaxPages?: number;
+  /** Client-side rate per (account, region, operation), shared by every call. */
   rateLimit?: { perSecond: number; burst: number };
 }
 
@@ -38,6 +43,10 @@ export interface GatewayOptions {
 export class PersonalizeGateway {
   private readonly clients = new Map<string, PersonalizeClient>();
   private readonly limiter: RateLimiter;
+  private readonly sweeps = new Map<
+    string,
+    { at: number; done: boolean; jobs: ReturnType<PersonalizeGateway['sweep']> }
+  >();
 
   constructor(private readonly options: GatewayOptions) {
     const { perSecond, burst } = options.rateLimit ?? { perSecond: 10, burst: 20 };
@@ -56,8 +65,10 @@ export class PersonalizeGateway {
         region,
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         maxAttempts: this.options.maxAttempts ?? 3,
-        // Adaptive retries slow the client down when AWS throttles, beyond plain backoff.
-        retryMode: 'adaptive',
+        // Standard retries: the SDK's adaptive mode shrinks its own send rate after throttles and starved
+        // every reconcile for over 30 s in our throttling-storm test; the shared token bucket and the
+        // per-resource backoff already pace the operator.
+        retryMode: 'standard',
         ...(roleArn
           ? {
               credentials: fromTemporaryCredentials({
@@ -75,8 +86,13 @@ export class PersonalizeGateway {
     return client;
   }
 
-  private async send<T>(identity: Identity, send: (client: PersonalizeClient) => Promise<T>): Promise<T> {
-    await this.limiter.take(`${identity.account}|${identity.region}`);
+  private async send<T>(
+    identity: Identity,
+    operation: string,
+    send: (client: PersonalizeClient) => Promise<T>,
+  ): Promise<T> {
+    // AWS rate-limits each operation per account and region, so the buckets are keyed the same way.
+    await this.limiter.take(`${identity.account}|${identity.region}|${operation}`);
     return send(this.client(identity.region, identity.roleArn));
   }
 
@@ -86,7 +102,7 @@ export class PersonalizeGateway {
 
   async describe(identity: Identity, log: Logger): Promise<Observation> {
     try {
-      const out = await this.send(identity, (c) =>
+      const out = await this.send(identity, 'DescribeDatasetExportJob', (c) =>
         c.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn })),
       );
       this.count('DescribeDatasetExportJob', 'OK');
@@ -126,7 +142,9 @@ export class PersonalizeGateway {
     log: Logger,
   ): Promise<CreateResult> {
     try {
-      const out = await this.send(identity, (c) => c.send(new CreateDatasetExportJobCommand(input)));
+      const out = await this.send(identity, 'CreateDatasetExportJob', (c) =>
+        c.send(new CreateDatasetExportJobCommand(input)),
+      );
       this.count('CreateDatasetExportJob', 'OK');
       log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
       return { kind: 'created', arn: out.datasetExportJobArn ?? identity.arn };
@@ -137,6 +155,76 @@ export class PersonalizeGateway {
       log.warn(
         { code: error.code, requestId: error.requestId, errorClass: error.class },
         'CreateDatasetExportJob failed',
+      );
+      return { kind: 'failed', error };
+    }
+  }
+
+  /**
+   * What one ListDatasetExportJobs sweep of the job's dataset says about it: `found`, `absent` (the dataset's
+   * listing is fresh and lacks the job), or `failed`. Concurrent and recent requests for one dataset share a
+   * sweep, so a poll round costs one List per dataset instead of one Describe per job.
+   */
+  async fromList(
+    identity: Identity,
+    datasetArn: string,
+    log: Logger,
+  ): Promise<Observation | { kind: 'absent' }> {
+    const key = `${identity.region}|${identity.roleArn ?? ''}|${datasetArn}`;
+    let sweep = this.sweeps.get(key);
+    if (!sweep || (sweep.done && Date.now() - sweep.at > (this.options.listFreshMs ?? 2_000))) {
+      sweep = { at: Date.now(), done: false, jobs: this.sweep(identity, datasetArn, log) };
+      this.sweeps.set(key, sweep);
+      const current = sweep;
+      void current.jobs.finally(() => {
+        current.done = true;
+        current.at = Date.now();
+      });
+    }
+    const jobs = await sweep.jobs;
+    if ('kind' in jobs) {
+      this.sweeps.delete(key);
+      return jobs;
+    }
+    const job = jobs.get(identity.arn);
+    return job ? { kind: 'found', job: { ...job, datasetArn } } : { kind: 'absent' };
+  }
+
+  private async sweep(
+    identity: Identity,
+    datasetArn: string,
+    log: Logger,
+  ): Promise<Map<string, ObservedJob> | Extract<Observation, { kind: 'failed' }>> {
+    const jobs = new Map<string, ObservedJob>();
+    let nextToken: string | undefined;
+    try {
+      for (let page = 0; page < (this.options.listMaxPages ?? 20); page++) {
+        const out = await this.send(identity, 'ListDatasetExportJobs', (c) =>
+          c.send(new ListDatasetExportJobsCommand({ datasetArn, maxResults: 100, nextToken })),
+        );
+        this.count('ListDatasetExportJobs', 'OK');
+        for (const j of out.datasetExportJobs ?? []) {
+          if (!j.datasetExportJobArn || !j.status) continue;
+          jobs.set(j.datasetExportJobArn, {
+            datasetExportJobArn: j.datasetExportJobArn,
+            jobName: j.jobName ?? '',
+            status: j.status,
+            failureReason: j.failureReason,
+            creationDateTime: j.creationDateTime,
+            lastUpdatedDateTime: j.lastUpdatedDateTime,
+          });
+        }
+        nextToken = out.nextToken;
+        if (!nextToken) break;
+      }
+      log.debug({ datasetArn, jobs: jobs.size }, 'listed jobs');
+      return jobs;
+    } catch (err) {
+      const error = classifyAwsError(err);
+      this.count('ListDatasetExportJobs', error.code);
+      log.warn(
+        { code: error.code, requestId: error.requestId, errorClass: error.class },
+        'ListDatasetExportJobs failed',
       );
       return { kind: 'failed', error };
     }

@@ -1,6 +1,6 @@
 /**
- * Token buckets keyed by (account, region): every call the operator makes to one account's regional
- * endpoint waits for a token, so a large fleet stays under AWS's request rate instead of being throttled.
+ * Token buckets by key (the gateway uses account, region and operation): every call waits for a token, so a
+ * large fleet stays under AWS's request rate instead of being throttled.
  */
 export class RateLimiter {
   private readonly buckets = new Map<

@@ -14,7 +14,9 @@ AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Id
   --region REGION               region when a dataset ARN names none (default: AWS_REGION)
   --personalize-endpoint URL    Personalize endpoint override (VPC endpoint or the emulator)
   --sts-endpoint URL            STS endpoint override, for namespaces that name a role to assume
-  --aws-rate N                  requests per second per account and region (default 10)
+  --status-source list|describe how status is read: one ListDatasetExportJobs per dataset (default) or one
+                                DescribeDatasetExportJob per job
+  --aws-rate N                  requests per second per account, region and operation (default 10)
   --aws-burst N                 burst of that rate (default 20)
   --namespace NS                watch only this namespace (repeatable; default all)
   --selector LABELS             reconcile only resources matching this label selector
@@ -40,6 +42,7 @@ export async function runCommand(argv: string[]): Promise<void> {
       region: { type: 'string' },
       'personalize-endpoint': { type: 'string' },
       'sts-endpoint': { type: 'string' },
+      'status-source': { type: 'string', default: 'list' },
       'aws-rate': { type: 'string', default: '10' },
       'aws-burst': { type: 'string', default: '20' },
       namespace: { type: 'string', multiple: true },
@@ -73,6 +76,7 @@ export async function runCommand(argv: string[]): Promise<void> {
     region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
     personalizeEndpoint: endpoint,
     stsEndpoint,
+    statusSource: statusSource(values['status-source']),
     awsRateLimit: {
       perSecond: parsePositiveInt('--aws-rate', values['aws-rate']),
       burst: parsePositiveInt('--aws-burst', values['aws-burst']),
@@ -123,4 +127,10 @@ function checkUrl(flag: string, url: string | undefined): string | undefined {
   if (url !== undefined && !/^https?:\/\/\S+$/.test(url))
     throw new Error(`${flag}: ${url} is not an http(s) URL`);
   return url;
+}
+
+function statusSource(value: string): 'list' | 'describe' {
+  if (value !== 'list' && value !== 'describe')
+    throw new Error(`--status-source: ${value} is not one of list, describe`);
+  return value;
 }

@@ -77,6 +77,7 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     status: PENDING,
     creationDateTime: now,
     lastUpdatedDateTime: now,
+    history: [{ status: PENDING, at: now }],
   };
   ctx.scheduled();
   // Like AWS, the job exists durably before the caller learns its ARN.

@@ -5,7 +5,7 @@ import { ApiError, invalidInput } from './errors.js';
  * names (`CreateDatasetExportJob`) or `*` for every operation.
  */
 export interface FaultConfig {
-  /** Token bucket per operation: sustained requests per second and burst size. */
+  /** Token bucket per operation (`*`: the same limit for each operation): requests per second and burst. */
   rateLimits?: Record<string, { perSecond: number; burst?: number }>;
   /** Probability (0..1) per answer: `LimitExceededException`, `HTTP500` or `HTTP503`. */
   errorRates?: Record<string, Partial<Record<InjectedError, number>>>;
@@ -135,7 +135,8 @@ export class Faults {
     if (drop && this.random() < drop) return { kind: 'drop' };
     const limit = this.pick(this.config.rateLimits, operation);
     if (limit) {
-      const key = this.config.rateLimits?.[operation] ? operation : '*';
+      // Like AWS, each operation has its own bucket; `*` sets the limit for every operation.
+      const key = operation;
       let bucket = this.buckets.get(key);
       if (!bucket) {
         bucket = new TokenBucket(limit.perSecond, limit.burst ?? Math.max(1, limit.perSecond));

@@ -90,6 +90,7 @@ export class Lifecycle {
     resource.status = status;
     resource.lastUpdatedDateTime = Date.now();
     if (failureReason !== undefined) (resource as ExportJob).failureReason = failureReason;
+    (resource as ExportJob).history?.push({ status, at: resource.lastUpdatedDateTime });
   }
 
   private finish(region: RegionState, job: ExportJob): void {

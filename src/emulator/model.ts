@@ -55,6 +55,8 @@ export interface ExportJob {
   failureReason?: string;
   creationDateTime: number;
   lastUpdatedDateTime: number;
+  /** Every status the job had and when it began (epoch ms), for measuring how fast callers notice. */
+  history?: { status: string; at: number }[];
 }
 
 export interface RegionState {

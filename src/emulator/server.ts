@@ -261,6 +261,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await store.persist();
         return send(res, 200, { reset: what }, 'application/json');
       }
+      case 'GET jobs': {
+        const region = store.region(url.searchParams.get('region') ?? defaultRegion);
+        const jobs = Object.values(region.exportJobs).map((j) => ({
+          datasetExportJobArn: j.datasetExportJobArn,
+          datasetArn: j.datasetArn,
+          status: j.status,
+          history: j.history ?? [],
+        }));
+        return send(res, 200, { jobs }, 'application/json');
+      }
       case 'GET faults':
         return send(res, 200, faults.current, 'application/json');
       case 'PUT faults':

@@ -118,12 +118,15 @@ export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { in
   };
 }
 
-/** The resource needs no AWS call: its job reached a final state for the current spec. */
+/**
+ * The resource needs no AWS call: for the current spec its job reached a final state, or its name belongs to
+ * another dataset's job (the spec cannot change, so nothing can make progress).
+ */
 export function isSettled(obj: DatasetExportJob): boolean {
   const status = obj.status;
-  return (
-    !!status?.status && TERMINAL.has(status.status) && status.observedGeneration === obj.metadata?.generation
-  );
+  if (status?.observedGeneration !== obj.metadata?.generation) return false;
+  const terminal = !!status?.status && TERMINAL.has(status.status);
+  return terminal || findCondition(status?.conditions, 'Synced')?.reason === 'NameConflict';
 }
 
 function jobConditions(job: ObservedJob): DesiredCondition[] {

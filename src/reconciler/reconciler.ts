@@ -7,9 +7,11 @@ import {
   type DecideSettings,
   decide,
   type EventSpec,
+  type Identity,
   identityOf,
   invalidSpec,
   isSettled,
+  type Observation,
   type Requeue,
   type Scope,
   type Update,
@@ -22,6 +24,12 @@ export interface ReconcileEffects {
 }
 
 export interface ReconcilerSettings {
+  /**
+   * `list`: poll status through the dataset's shared ListDatasetExportJobs sweep and let it serve as the
+   * lookup before Create (AlreadyExists still catches a job the listing missed); `describe`: one
+   * DescribeDatasetExportJob per job and poll.
+   */
+  statusSource: 'list' | 'describe';
   /** Per-namespace region and role (annotations); none when absent. */
   namespaceScope?: (namespace: string) => Promise<Omit<Scope, 'defaultRegion'>>;
   defaultRegion?: string;
@@ -59,18 +67,43 @@ export class Reconciler {
     if ('invalid' in identity) return this.apply(obj, invalidSpec(obj, identity.invalid, new Date()), log);
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
 
-    const observed = await this.gateway.describe(identity, jobLog);
+    const observed = await this.observe(obj, identity, jobLog);
     let decision = decide(obj, identity, observed, this.decideSettings());
     if (decision.kind === 'create') {
       const created = await this.gateway.create(identity, createInput(obj, identity), jobLog);
-      // Whether we created it or it appeared meanwhile (AlreadyExists), Describe says what it is now.
-      const after = created.kind === 'failed' ? created : await this.gateway.describe(identity, jobLog);
+      if (created.kind === 'created') this.rememberCreated(identity.arn);
+      // A job that appeared meanwhile (AlreadyExists) is described to learn whose it is. A job just created
+      // is CREATE PENDING by definition: in list mode its ARN is recorded now and the next sweep shows it.
+      const after: Observation =
+        created.kind === 'failed'
+          ? created
+          : created.kind === 'created' && this.settings.statusSource === 'list'
+            ? { kind: 'missing' }
+            : await this.gateway.describe(identity, jobLog);
       decision = decide(obj, identity, after, this.decideSettings(), created.kind === 'created');
       if (decision.kind === 'create') {
         throw new Error(`AWS accepted CreateDatasetExportJob for ${identity.arn} but cannot describe it`);
       }
     }
     return this.apply(obj, decision, jobLog);
+  }
+
+  /** ARNs this process created recently, newest last; bounded, since the status soon carries the ARN. */
+  private readonly createdHere = new Set<string>();
+
+  private rememberCreated(arn: string): void {
+    this.createdHere.add(arn);
+    if (this.createdHere.size > 10_000) this.createdHere.delete(this.createdHere.values().next().value!);
+  }
+
+  private async observe(obj: DatasetExportJob, identity: Identity, log: Logger): Promise<Observation> {
+    if (this.settings.statusSource === 'describe') return this.gateway.describe(identity, log);
+    const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log);
+    if (listed.kind !== 'absent') return listed;
+    // Not in a fresh listing: a new resource may create (AlreadyExists guards a listing that lags); a job
+    // known before, or created here moments ago (the cache may not show its ARN yet), is described.
+    const known = obj.status?.datasetExportJobArn !== undefined || this.createdHere.has(identity.arn);
+    return known ? this.gateway.describe(identity, log) : { kind: 'missing' };
   }
 
   private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Requeue> {

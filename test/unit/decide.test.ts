@@ -250,13 +250,25 @@ describe('decide', () => {
 });
 
 describe('isSettled and createInput', () => {
-  it('is settled only for a terminal status of the current generation', () => {
+  it('is settled for a terminal status or a name conflict of the current generation', () => {
     expect(isSettled(resource({ status: { status: 'ACTIVE', observedGeneration: 1 } }))).toBe(true);
     expect(isSettled(resource({ status: { status: 'CREATE FAILED', observedGeneration: 1 } }))).toBe(true);
     expect(isSettled(resource({ status: { status: 'CREATE IN_PROGRESS', observedGeneration: 1 } }))).toBe(
       false,
     );
     expect(isSettled(resource({ status: { status: 'ACTIVE', observedGeneration: 0 } }))).toBe(false);
+    const conflict = update(
+      decide(
+        resource(),
+        identity,
+        {
+          kind: 'found',
+          job: job('ACTIVE', { datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset/x/USERS' }),
+        },
+        settings,
+      ),
+    );
+    expect(isSettled(resource({ status: conflict.status }))).toBe(true);
   });
   it('sends the spec with PUT made explicit and tags as AWS pairs', () => {
     const r = resource({ spec: { ...resource().spec, tags: { team: 'ml' } } });

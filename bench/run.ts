@@ -1,0 +1,350 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { CRD_NAME, datasetExportJobCrd } from '../src/api/crd.js';
+import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
+import type { DatasetExportJob } from '../src/api/types.js';
+import type { Seed } from '../src/emulator/seed.js';
+import { startEmulator } from '../src/emulator/server.js';
+import { startControlPlane } from '../src/local/control-plane.js';
+import { freePort } from '../src/local/free-port.js';
+import { packageRoot } from '../src/local/package-root.js';
+import { percentile, sampleProcess } from './process-stats.js';
+
+const run = promisify(execFile);
+const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
+const ACK_POLL_SECONDS = 30;
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '100' },
+    datasets: { type: 'string', default: '10' },
+    'job-seconds': { type: 'string', default: '60' },
+    rate: { type: 'string', default: '20' },
+    burst: { type: 'string', default: '40' },
+    'status-source': { type: 'string', default: 'list' },
+    out: { type: 'string', default: join(packageRoot(), 'bench', 'results') },
+    label: { type: 'string', default: '' },
+  },
+});
+const N = Number(values.jobs);
+const D = Number(values.datasets);
+const jobSeconds = Number(values['job-seconds']);
+const rate = Number(values.rate);
+const burst = Number(values.burst);
+for (const [flag, v] of Object.entries({ jobs: N, datasets: D, 'job-seconds': jobSeconds, rate, burst })) {
+  if (!(v > 0)) throw new Error(`--${flag} must be a number > 0`);
+}
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function datasetSeed(): Seed {
+  const schema = { type: 'record', name: 'Items', fields: [{ name: 'ITEM_ID', type: 'string' }] };
+  return {
+    datasetGroups: Array.from({ length: D }, (_, i) => ({
+      name: `bench-${i}`,
+      datasets: [{ type: 'Items', schema, records: [{ origin: 'PUT', csv: 'ITEM_ID\ni1\ni2\n' }] }],
+    })),
+  };
+}
+
+async function main(): Promise<void> {
+  const root = packageRoot();
+  say('building the operator (tsc)...');
+  await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')]);
+  const controlPlane = await startControlPlane();
+  const emulator = await startEmulator({
+    logger: pino({ level: 'silent' }),
+    seed: datasetSeed(),
+    durations: { exportPendingMs: jobSeconds * 100, exportInProgressMs: jobSeconds * 900 },
+  });
+  const children: ChildProcess[] = [];
+  try {
+    const admin = async <T>(path: string, init?: RequestInit) =>
+      (await (await fetch(`${emulator.url}/_emulator/${path}`, init)).json()) as T;
+    const limit = { perSecond: rate, burst };
+    await admin('faults', {
+      method: 'PUT',
+      body: JSON.stringify({
+        rateLimits: {
+          CreateDatasetExportJob: limit,
+          DescribeDatasetExportJob: limit,
+          ListDatasetExportJobs: limit,
+        },
+      }),
+    });
+    const kubectl = (args: string[], input: string) => {
+      const child = run(controlPlane.binaries.kubectl, [
+        '--kubeconfig',
+        controlPlane.kubeconfigPath,
+        ...args,
+      ]);
+      child.child.stdin?.end(input);
+      return child;
+    };
+    await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(datasetExportJobCrd()));
+    await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`], '');
+    const kc = new KubeConfig();
+    kc.loadFromFile(controlPlane.kubeconfigPath);
+    const namespace = 'bench';
+    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    const api = kc.makeApiClient(CustomObjectsApi);
+
+    // Per resource: when it was applied, when each status first appeared in a watch, and status writes.
+    const applied = new Map<string, number>();
+    const seen = new Map<string, Map<string, number>>();
+    const writes = new Map<string, number>();
+    const watch = await new Watch(kc).watch(
+      `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`,
+      {},
+      (type, obj: DatasetExportJob) => {
+        const name = obj.metadata?.name ?? '';
+        if (type === 'MODIFIED') writes.set(name, (writes.get(name) ?? 0) + 1);
+        const status = obj.status?.status;
+        if (!status) return;
+        const statuses = seen.get(name) ?? new Map<string, number>();
+        if (!statuses.has(status)) statuses.set(status, Date.now());
+        seen.set(name, statuses);
+      },
+      () => undefined,
+    );
+    const create = async (i: number) => {
+      const name = `job-${String(i).padStart(5, '0')}`;
+      applied.set(name, Date.now());
+      await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        body: {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'DatasetExportJob',
+          metadata: { name },
+          spec: {
+            datasetArn: `arn:aws:personalize:us-east-1:123456789012:dataset/bench-${i % D}/ITEMS`,
+            roleArn: 'arn:aws:iam::123456789012:role/bench',
+            jobOutput: { s3DataDestination: { path: `s3://bench/out-${i % D}/` } },
+          },
+        },
+      });
+    };
+    const startOperator = async () => {
+      const healthPort = await freePort();
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'dist/src/cli/main.js'),
+          'run',
+          '--kubeconfig',
+          controlPlane.kubeconfigPath,
+          '--personalize-endpoint',
+          emulator.url,
+          '--namespace',
+          namespace,
+          '--aws-rate',
+          String(rate),
+          '--aws-burst',
+          String(burst),
+          '--concurrency',
+          '16',
+          '--status-source',
+          values['status-source'],
+          '--metrics-addr',
+          '127.0.0.1:0',
+          '--health-addr',
+          `127.0.0.1:${healthPort}`,
+          '--log-level',
+          'warn',
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+            AWS_SECRET_ACCESS_KEY: 'bench',
+            AWS_REGION: 'us-east-1',
+          },
+        },
+      );
+      children.push(child);
+      return { child, spawnedAt: Date.now(), healthPort };
+    };
+    const samples: { at: number; rss: number; cpu: number }[] = [];
+    const sampler = (pid: number) =>
+      setInterval(() => {
+        const s = sampleProcess(pid);
+        if (s) samples.push({ at: Date.now(), rss: s.rssBytes, cpu: s.cpuSeconds });
+      }, 250);
+
+    // Cold start: one resource exists before the operator starts; its Create marks the first reconcile.
+    await create(0);
+    const first = await startOperator();
+    const firstSampler = sampler(first.child.pid!);
+    const allTerminal = async (count: number) => {
+      for (;;) {
+        let done = 0;
+        for (const statuses of seen.values()) if ([...statuses.keys()].some((s) => TERMINAL.has(s))) done++;
+        if (done >= count) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    let firstCreateAt = 0;
+    for (; !firstCreateAt; await new Promise((r) => setTimeout(r, 20))) {
+      const { jobs } = await admin<{ jobs: { history: { at: number }[] }[] }>('jobs');
+      firstCreateAt = jobs[0]?.history[0]?.at ?? 0;
+    }
+    say(
+      `operator reconciled its first resource ${firstCreateAt - first.spawnedAt} ms after starting; applying ${N - 1} more`,
+    );
+    const started = Date.now();
+    const queue = Array.from({ length: N - 1 }, (_, i) => i + 1);
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) await create(i);
+      }),
+    );
+    const appliedAllAt = Date.now();
+    say(
+      `applied in ${((appliedAllAt - started) / 1000).toFixed(1)} s; waiting for all ${N} to be terminal...`,
+    );
+    await allTerminal(N);
+    const finished = Date.now();
+    await new Promise((r) => setTimeout(r, 5_000));
+    const atRest = sampleProcess(first.child.pid!);
+    clearInterval(firstSampler);
+    const peak = sampleProcess(first.child.pid!);
+
+    const { jobs } = await admin<{
+      jobs: { datasetExportJobArn: string; history: { status: string; at: number }[] }[];
+    }>('jobs');
+    const stats = (
+      await admin<{ operations: Record<string, { calls: number; outcomes: Record<string, number> }> }>(
+        'stats',
+      )
+    ).operations;
+    const events = await kc.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace });
+    const objects = (await api.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+    })) as {
+      items: DatasetExportJob[];
+    };
+    const byArn = new Map(jobs.map((j) => [j.datasetExportJobArn, j]));
+    const createLatency: number[] = [];
+    const statusLag: number[] = [];
+    let transitions = 0;
+    let ackDescribes = 0;
+    for (const obj of objects.items) {
+      const name = obj.metadata?.name ?? '';
+      const job = byArn.get(obj.status?.datasetExportJobArn ?? '');
+      if (!job) continue;
+      createLatency.push(job.history[0]!.at - applied.get(name)!);
+      const statuses = seen.get(name) ?? new Map<string, number>();
+      for (const step of job.history) {
+        const at = statuses.get(step.status);
+        if (at !== undefined) {
+          statusLag.push(Math.max(0, at - step.at));
+          transitions++;
+        }
+      }
+      const lifetime = job.history.at(-1)!.at - job.history[0]!.at;
+      ackDescribes += 1 + Math.ceil(lifetime / (ACK_POLL_SECONDS * 1000));
+    }
+    const calls = (op: string) => stats[op]?.calls ?? 0;
+    const reads = calls('DescribeDatasetExportJob') + calls('ListDatasetExportJobs');
+    const floorSeconds = N / rate + jobSeconds;
+    const wallSeconds = (finished - started) / 1000;
+
+    // Restart with every resource present and terminal: all must be re-verified, none created again.
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    await admin('reset?what=stats', { method: 'POST' });
+    const second = await startOperator();
+    let reverifiedAt = 0;
+    for (; !reverifiedAt; await new Promise((r) => setTimeout(r, 50))) {
+      const ready = await fetch(`http://127.0.0.1:${second.healthPort}/readyz`).catch(() => undefined);
+      if (ready?.status === 200) reverifiedAt = Date.now();
+    }
+    // Settled resources need no AWS call: once the cache is synced, every one has been checked.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const restartStats = (await admin<{ operations: Record<string, { calls: number }> }>('stats')).operations;
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+    watch.abort();
+
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    const result = {
+      label: values.label,
+      date: new Date().toISOString(),
+      config: { jobs: N, datasets: D, jobSeconds, rate, burst, statusSource: values['status-source'] },
+      wallSeconds,
+      floorSeconds,
+      wallOverFloor: wallSeconds / floorSeconds,
+      applySeconds: (appliedAllAt - started) / 1000,
+      createLatencyMs: {
+        p50: percentile(createLatency, 50),
+        p95: percentile(createLatency, 95),
+        p99: percentile(createLatency, 99),
+      },
+      statusLagMs: {
+        p50: percentile(statusLag, 50),
+        p95: percentile(statusLag, 95),
+        p99: percentile(statusLag, 99),
+      },
+      awsCallsPerJob: Object.fromEntries(Object.entries(stats).map(([op, s]) => [op, s.calls / N])),
+      awsOutcomes: stats,
+      statusReadCalls: reads,
+      ackPolicyStatusReadCalls: ackDescribes,
+      ackRatio: ackDescribes / Math.max(1, reads),
+      statusWritesPerJob: [...writes.values()].reduce((a, b) => a + b, 0) / N,
+      observedTransitionsPerJob: transitions / N,
+      eventsPerJob: events.items.length / N,
+      operator: {
+        peakRssMb: mb(Math.max(peak?.peakRssBytes ?? 0, ...samples.map((s) => s.rss))),
+        restingRssMb: mb(atRest?.rssBytes ?? 0),
+        cpuSeconds: peak?.cpuSeconds ?? 0,
+        coldStartToFirstReconcileMs: firstCreateAt - first.spawnedAt,
+        restartToReverifiedMs: reverifiedAt - second.spawnedAt,
+        restartAwsCalls: restartStats,
+      },
+    };
+    mkdirSync(values.out, { recursive: true });
+    const stamp = result.date.replace(/[:.]/g, '-');
+    writeFileSync(join(values.out, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    const table = [
+      `| measure | value |`,
+      `| --- | --- |`,
+      `| jobs / datasets / job length | ${N} / ${D} / ${jobSeconds} s (rate limit ${rate}/s, burst ${burst}, status source ${values['status-source']}) |`,
+      `| wall time until all terminal | ${wallSeconds.toFixed(1)} s (floor ${floorSeconds.toFixed(1)} s, ratio ${result.wallOverFloor.toFixed(2)}) |`,
+      `| apply → Create p50 / p95 / p99 | ${result.createLatencyMs.p50} / ${result.createLatencyMs.p95} / ${result.createLatencyMs.p99} ms |`,
+      `| AWS transition → .status p50 / p95 / p99 | ${result.statusLagMs.p50} / ${result.statusLagMs.p95} / ${result.statusLagMs.p99} ms |`,
+      ...Object.entries(result.awsCallsPerJob).map(([op, v]) => `| ${op} per job | ${v.toFixed(2)} |`),
+      `| status-reading calls: ours vs ACK policy | ${reads} vs ${ackDescribes} (ACK makes ${result.ackRatio.toFixed(1)}×) |`,
+      `| status writes per job (observed transitions) | ${result.statusWritesPerJob.toFixed(2)} (${result.observedTransitionsPerJob.toFixed(2)}) |`,
+      `| events per job | ${result.eventsPerJob.toFixed(2)} |`,
+      `| operator peak RSS / at rest / CPU | ${result.operator.peakRssMb} MB / ${result.operator.restingRssMb} MB / ${result.operator.cpuSeconds.toFixed(1)} s |`,
+      `| cold start → first reconcile | ${result.operator.coldStartToFirstReconcileMs} ms |`,
+      `| restart → all re-verified (AWS calls) | ${result.operator.restartToReverifiedMs} ms (${JSON.stringify(Object.fromEntries(Object.entries(restartStats).map(([k, v]) => [k, v.calls])))}) |`,
+    ].join('\n');
+    writeFileSync(join(values.out, `${stamp}.md`), `${table}\n`);
+    process.stdout.write(`${table}\n\nresults: ${join(values.out, `${stamp}.json`)}\n`);
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    await emulator.close();
+    await controlPlane.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
