@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/local/package-root.js';
+
+const run = promisify(execFile);
+
+// Benchmarks run on demand (npm run bench); this small run only keeps the script working.
+describe('benchmark script (smoke, N = 20)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs end to end and reports every figure', async () => {
+    const root = packageRoot();
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'bench/run.ts'),
+        '--jobs',
+        '20',
+        '--datasets',
+        '2',
+        '--job-seconds',
+        '3',
+        '--out',
+        out,
+      ],
+      { cwd: root, maxBuffer: 16 << 20 },
+    );
+    expect(stdout).toMatch(/\| wall time until all terminal \|/);
+    const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
+    const result = JSON.parse(readFileSync(join(out, file!), 'utf8'));
+    expect(result.awsCallsPerJob.CreateDatasetExportJob).toBe(1);
+    expect(result.operator.restartAwsCalls.CreateDatasetExportJob).toBeUndefined();
+    expect(result.statusLagMs.p99).toBeGreaterThanOrEqual(0);
+    expect(result.operator.peakRssMb).toBeGreaterThan(0);
+    expect(result.statusWritesPerJob).toBeLessThanOrEqual(result.observedTransitionsPerJob + 1);
+  }, 180_000);
+});
