@@ -81,6 +81,7 @@ export class Controller {
       jitter: 0.2,
       logger: options.logger,
       paused: options.startPaused,
+      priority: (key) => (this.get(key)?.status?.datasetExportJobArn ? 0 : 1),
     });
   }
 

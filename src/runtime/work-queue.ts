@@ -12,6 +12,11 @@ export interface WorkQueueOptions {
   random?: () => number;
   /** Queue keys but process none until `resume` (a standby waiting for leadership keeps its queue warm). */
   paused?: boolean;
+  /**
+   * Lower runs first. The controller ranks polls of existing jobs before Creates, so a burst of new
+   * resources waiting for the Create rate limit never delays status updates of running jobs.
+   */
+  priority?: (key: string) => number;
 }
 
 /**
@@ -106,11 +111,23 @@ export class WorkQueue {
       this.processing.size < this.options.concurrency &&
       this.queue.length
     ) {
-      const key = this.queue.shift()!;
+      const key = this.next();
       this.queued.delete(key);
       this.processing.add(key);
       void this.process(key);
     }
+  }
+
+  private next(): string {
+    const rank = this.options.priority;
+    if (!rank) return this.queue.shift()!;
+    let best = 0;
+    let bestRank = rank(this.queue[0]!);
+    for (let i = 1; i < this.queue.length && bestRank > 0; i++) {
+      const r = rank(this.queue[i]!);
+      if (r < bestRank) [best, bestRank] = [i, r];
+    }
+    return this.queue.splice(best, 1)[0]!;
   }
 
   private async process(key: string): Promise<void> {

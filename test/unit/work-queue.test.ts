@@ -48,6 +48,32 @@ describe('WorkQueue', () => {
     expect(overlap).toBe(false);
   });
 
+  it('runs keys of better priority first', async () => {
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const q = new WorkQueue(
+      async (key) => {
+        seen.push(key);
+        if (key === 'first') await new Promise<void>((r) => (release = r));
+        return { kind: 'none' };
+      },
+      {
+        concurrency: 1,
+        backoffBaseMs: 1,
+        backoffMaxMs: 1,
+        jitter: 0,
+        logger,
+        priority: (k) => (k.startsWith('poll') ? 0 : 1),
+      },
+    );
+    q.add('first');
+    await vi.advanceTimersByTimeAsync(0);
+    for (const k of ['create-1', 'create-2', 'poll-1', 'create-3', 'poll-2']) q.add(k);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toEqual(['first', 'poll-1', 'poll-2', 'create-1', 'create-2', 'create-3']);
+  });
+
   it('bounds concurrency', async () => {
     let active = 0;
     let peak = 0;
