@@ -63,13 +63,14 @@ export class Controller {
                 })) as never,
           labelSelector: options.labelSelector,
           watchTimeoutSeconds: options.watchTimeoutSeconds,
-          onChange: (obj) => this.enqueue(keyOf(obj)),
+          onChange: (obj) => this.changed(obj),
           onDelete: (obj) => {
             options.logger.info(
               { key: keyOf(obj), arn: obj.status?.datasetExportJobArn },
               'resource deleted; the AWS job and its files stay',
             );
             this.queue.forget(keyOf(obj));
+            this.generations.delete(keyOf(obj));
           },
           logger: options.logger,
         }),
@@ -83,6 +84,17 @@ export class Controller {
       paused: options.startPaused,
       priority: (key) => (this.get(key)?.status?.datasetExportJobArn ? 0 : 1),
     });
+  }
+
+  /** The generation last queued per key: status-only updates (mostly our own writes) need no reconcile. */
+  private readonly generations = new Map<string, number | undefined>();
+
+  private changed(obj: DatasetExportJob): void {
+    const key = keyOf(obj);
+    const generation = obj.metadata?.generation;
+    if (this.generations.has(key) && this.generations.get(key) === generation) return;
+    this.generations.set(key, generation);
+    this.enqueue(key);
   }
 
   private enqueue(key: string): void {
