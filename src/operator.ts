@@ -79,7 +79,11 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   };
   const reconciler = new Reconciler(
     gateway,
-    { writeStatus, recordEvent: (obj, event) => events.record(obj, event) },
+    {
+      writeStatus,
+      recordEvent: (obj, event) => events.record(obj, event),
+      jobFinished: (status, seconds) => metrics.jobDuration.observe({ status }, seconds),
+    },
     {
       defaultRegion: options.region,
       statusSource: options.statusSource ?? 'list',

@@ -63,6 +63,13 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
+  readonly jobDuration = new Histogram({
+    name: 'personalize_operator_job_duration_seconds',
+    help: 'Time from AWS creating an export job to its terminal status, by that status',
+    labelNames: ['status'] as const,
+    buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400],
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({
     name: 'leader_election_master_status',
     help: '1 while this process holds the leader lease',

@@ -14,6 +14,7 @@ import {
   type Observation,
   type Requeue,
   type Scope,
+  TERMINAL,
   type Update,
 } from './decide.js';
 
@@ -21,6 +22,8 @@ import {
 export interface ReconcileEffects {
   writeStatus(obj: DatasetExportJob, status: DatasetExportJobStatus): Promise<void>;
   recordEvent(obj: DatasetExportJob, event: EventSpec): Promise<void>;
+  /** A job was first seen terminal: AWS's status and its time from creation to that status. */
+  jobFinished?(status: string, seconds: number): void;
 }
 
 export interface ReconcilerSettings {
@@ -109,6 +112,19 @@ export class Reconciler {
   private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Requeue> {
     if (!isDeepStrictEqual(stripUndefined(obj.status ?? {}), stripUndefined(decision.status))) {
       await this.effects.writeStatus(obj, decision.status);
+      const { status, creationDateTime, lastUpdatedDateTime } = decision.status;
+      if (
+        status &&
+        TERMINAL.has(status) &&
+        !TERMINAL.has(obj.status?.status ?? '') &&
+        creationDateTime &&
+        lastUpdatedDateTime
+      ) {
+        this.effects.jobFinished?.(
+          status,
+          (Date.parse(lastUpdatedDateTime) - Date.parse(creationDateTime)) / 1000,
+        );
+      }
       log.info(
         { status: decision.status.status, synced: decision.status.conditions?.at(-1)?.reason },
         'status written',
