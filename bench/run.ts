@@ -5,6 +5,7 @@ import { parseArgs, promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { CRD_NAME, datasetExportJobCrd } from '../src/api/crd.js';
+import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import type { DatasetExportJob } from '../src/api/types.js';
 import type { Seed } from '../src/emulator/seed.js';
@@ -135,20 +136,16 @@ async function main(): Promise<void> {
         version: VERSION,
         namespace,
         plural: PLURAL,
-        body: {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: 'DatasetExportJob',
-          metadata: { name },
-          spec: {
-            datasetArn: `arn:aws:personalize:us-east-1:123456789012:dataset/bench-${i % D}/ITEMS`,
-            roleArn: 'arn:aws:iam::123456789012:role/bench',
-            jobOutput: { s3DataDestination: { path: `s3://bench/out-${i % D}/` } },
-          },
-        },
+        body: datasetExportJob(name, {
+          datasetArn: `arn:aws:personalize:us-east-1:123456789012:dataset/bench-${i % D}/ITEMS`,
+          roleArn: 'arn:aws:iam::123456789012:role/bench',
+          jobOutput: { s3DataDestination: { path: `s3://bench/out-${i % D}/` } },
+        }),
       });
     };
     const startOperator = async () => {
       const healthPort = await freePort();
+      const metricsPort = await freePort();
       const child = spawn(
         process.execPath,
         [
@@ -169,7 +166,7 @@ async function main(): Promise<void> {
           '--status-source',
           values['status-source'],
           '--metrics-addr',
-          '127.0.0.1:0',
+          `127.0.0.1:${metricsPort}`,
           '--health-addr',
           `127.0.0.1:${healthPort}`,
           '--log-level',
@@ -186,7 +183,7 @@ async function main(): Promise<void> {
         },
       );
       children.push(child);
-      return { child, spawnedAt: Date.now(), healthPort };
+      return { child, spawnedAt: Date.now(), healthPort, metricsPort };
     };
     const samples: { at: number; rss: number; cpu: number }[] = [];
     const sampler = (pid: number) =>
@@ -230,6 +227,16 @@ async function main(): Promise<void> {
     const finished = Date.now();
     await new Promise((r) => setTimeout(r, 5_000));
     const atRest = sampleProcess(first.child.pid!);
+    // Where the resting memory sits, as Node sees it: V8 heap, memory outside it (buffers, TLS), and RSS.
+    const metricsText = await (await fetch(`http://127.0.0.1:${first.metricsPort}/metrics`)).text();
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? Number.NaN);
+    const memoryAtRest = {
+      heapUsedMb: gauge('nodejs_heap_size_used_bytes') / 1048576,
+      heapTotalMb: gauge('nodejs_heap_size_total_bytes') / 1048576,
+      externalMb: gauge('nodejs_external_memory_bytes') / 1048576,
+      rssMb: gauge('process_resident_memory_bytes') / 1048576,
+    };
     clearInterval(firstSampler);
     const peak = sampleProcess(first.child.pid!);
 
@@ -335,6 +342,7 @@ async function main(): Promise<void> {
       operator: {
         peakRssMb: mb(Math.max(peak?.peakRssBytes ?? 0, ...samples.map((s) => s.rss))),
         restingRssMb: mb(atRest?.rssBytes ?? 0),
+        memoryAtRest,
         cpuSeconds: peak?.cpuSeconds ?? 0,
         coldStartToFirstReconcileMs: firstCreateAt - first.spawnedAt,
         restartToReverifiedMs: reverifiedAt - second.spawnedAt,
@@ -356,6 +364,7 @@ async function main(): Promise<void> {
       `| status writes per job (observed transitions) | ${result.statusWritesPerJob.toFixed(2)} (${result.observedTransitionsPerJob.toFixed(2)}) |`,
       `| events per job | ${result.eventsPerJob.toFixed(2)} |`,
       `| operator peak RSS / at rest / CPU | ${result.operator.peakRssMb} MB / ${result.operator.restingRssMb} MB / ${result.operator.cpuSeconds.toFixed(1)} s |`,
+      `| at rest: V8 heap used / total, external | ${memoryAtRest.heapUsedMb.toFixed(0)} / ${memoryAtRest.heapTotalMb.toFixed(0)} MB, ${memoryAtRest.externalMb.toFixed(0)} MB |`,
       `| cold start → first reconcile | ${result.operator.coldStartToFirstReconcileMs} ms |`,
       `| restart → all re-verified (AWS calls) | ${result.operator.restartToReverifiedMs} ms (${JSON.stringify(Object.fromEntries(Object.entries(restartStats).map(([k, v]) => [k, v.calls])))}) |`,
     ].join('\n');

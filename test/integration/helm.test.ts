@@ -13,7 +13,7 @@ import { renderManifests } from '../../src/manifests/render.js';
 import { startOperator } from '../../src/operator.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
-import { FAST, installCrd, spec } from '../support/operator.js';
+import { createJob, FAST, installCrd, spec } from '../support/operator.js';
 
 const run = promisify(execFile);
 const chart = join(packageRoot(), 'charts/personalize-operator');
@@ -246,18 +246,7 @@ describe('helm install', () => {
     });
     try {
       const api = admin.makeApiClient(CustomObjectsApi);
-      await api.createNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: jobs,
-        plural: PLURAL,
-        body: {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: 'DatasetExportJob',
-          metadata: { name: 'rbac' },
-          spec: spec(),
-        },
-      });
+      await createJob(api, jobs, 'rbac', spec());
       await kubectl(['wait', '-n', jobs, '--for=condition=Complete', '--timeout=30s', 'dsej/rbac']);
       const obj = (await api.getNamespacedCustomObject({
         group: GROUP,

@@ -1,6 +1,7 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { CRD_NAME, datasetExportJobCrd } from '../../src/api/crd.js';
+import { datasetExportJob } from '../../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
 import type { DatasetExportJob, DatasetExportJobSpec } from '../../src/api/types.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
@@ -49,6 +50,24 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** Creates a DatasetExportJob through the API, as `kubectl create` would. */
+export async function createJob(
+  api: CustomObjectsApi,
+  namespace: string,
+  name: string,
+  jobSpec: DatasetExportJobSpec,
+  labels?: Record<string, string>,
+): Promise<DatasetExportJob> {
+  const body = datasetExportJob(name, jobSpec, labels ? { labels } : {});
+  return (await api.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural: PLURAL,
+    body,
+  })) as DatasetExportJob;
+}
+
 export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack> {
   const kc = testKubeConfig();
   const api = kc.makeApiClient(CustomObjectsApi);
@@ -70,19 +89,7 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
       });
       return stack.operator;
     },
-    create: async (name, jobSpec) =>
-      (await api.createNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        body: {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: 'DatasetExportJob',
-          metadata: { name },
-          spec: jobSpec,
-        },
-      })) as DatasetExportJob,
+    create: (name, jobSpec) => createJob(api, namespace, name, jobSpec),
     get: async (name) =>
       (await api.getNamespacedCustomObject({
         group: GROUP,

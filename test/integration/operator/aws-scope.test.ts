@@ -7,10 +7,9 @@ import {
 } from '@aws-sdk/client-personalize';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import { sdkClient } from '../../support/emulator.js';
 import { createTestNamespace, kubectl } from '../../support/kube.js';
-import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
+import { condition, createJob, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
 
 describe('AWS identity, region and rate per namespace', () => {
   let stack: Stack;
@@ -27,18 +26,7 @@ describe('AWS identity, region and rate per namespace', () => {
     const other = await createTestNamespace(stack.kc, 'plain');
     await stack.startOperator({ namespaces: [stack.namespace, other], stsEndpoint: stack.aws.emulator.url });
     for (const name of ['r1', 'r2', 'r3']) await stack.create(name, spec());
-    await stack.api.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: other,
-      plural: PLURAL,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'DatasetExportJob',
-        metadata: { name: 'default-identity' },
-        spec: spec(),
-      },
-    });
+    await createJob(stack.api, other, 'default-identity', spec());
     for (const name of ['r1', 'r2', 'r3']) await stack.waitFor(name, (o) => o.status?.status === 'ACTIVE');
     await kubectl([
       'wait',

@@ -5,7 +5,7 @@ import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import type { DatasetExportJob } from '../../../src/api/types.js';
 import { ResilientInformer } from '../../../src/runtime/informer.js';
 import { createTestNamespace, testKubeConfig } from '../../support/kube.js';
-import { installCrd, spec } from '../../support/operator.js';
+import { createJob, installCrd, spec } from '../../support/operator.js';
 
 /** The admin kubeconfig, impersonating a user whose only rights come from a RoleBinding the test controls. */
 function impersonating(admin: KubeConfig, user: string): KubeConfig {
@@ -62,19 +62,7 @@ describe('ResilientInformer against the real API server', () => {
       onDelete: () => undefined,
       logger: pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }),
     });
-    const create = (name: string) =>
-      objects.createNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        body: {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: 'DatasetExportJob',
-          metadata: { name },
-          spec: spec(),
-        },
-      });
+    const create = (name: string) => createJob(objects, namespace, name, spec());
     const until = async (name: string) => {
       for (let i = 0; i < 200 && !seen.has(name); i++) await new Promise((r) => setTimeout(r, 50));
       return seen.has(name);

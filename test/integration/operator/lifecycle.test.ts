@@ -3,7 +3,7 @@ import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoJob } from '../../support/emulator.js';
 import { kubectl } from '../../support/kube.js';
-import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
+import { condition, createJob, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
 
 describe('operator lifecycle against the real API server and the emulator', () => {
   let stack: Stack;
@@ -85,14 +85,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
   it('reconciles only resources matching --selector, so deployments can shard a fleet', async () => {
     stack = await startStack();
     await stack.startOperator({ labelSelector: 'shard=a' });
-    const labelled = { apiVersion: 'personalize.ops.dev/v1alpha1', kind: 'DatasetExportJob', spec: spec() };
-    await stack.api.createNamespacedCustomObject({
-      group: 'personalize.ops.dev',
-      version: 'v1alpha1',
-      namespace: stack.namespace,
-      plural: 'datasetexportjobs',
-      body: { ...labelled, metadata: { name: 'mine', labels: { shard: 'a' } } },
-    });
+    await createJob(stack.api, stack.namespace, 'mine', spec(), { shard: 'a' });
     await stack.create('theirs', spec());
     await stack.waitFor('mine', (o) => o.status?.status === 'ACTIVE');
     await new Promise((r) => setTimeout(r, 300));

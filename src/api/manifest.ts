@@ -1,0 +1,11 @@
+import { GROUP, KIND, VERSION } from './schema.js';
+import type { DatasetExportJob, DatasetExportJobSpec } from './types.js';
+
+/** A DatasetExportJob object ready to create or apply. */
+export function datasetExportJob(
+  name: string,
+  spec: DatasetExportJobSpec,
+  metadata: { namespace?: string; labels?: Record<string, string> } = {},
+): DatasetExportJob {
+  return { apiVersion: `${GROUP}/${VERSION}`, kind: KIND, metadata: { name, ...metadata }, spec };
+}
