@@ -155,7 +155,7 @@ function jobConditions(job: ObservedJob): DesiredCondition[] {
       type: 'Synced',
       status: 'True',
       reason: 'Synced',
-      message: 'The status mirrors DescribeDatasetExportJob',
+      message: 'The status mirrors what AWS reports for the job',
     },
   ];
 }

@@ -53,10 +53,6 @@ export class WorkQueue {
     return this.queue.length;
   }
 
-  get active(): number {
-    return this.processing.size;
-  }
-
   add(key: string): void {
     if (this.shuttingDown) return;
     if (this.processing.has(key)) {
