@@ -7,6 +7,7 @@ import { OperatorMetrics } from './observability/metrics.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { Controller, statusWriter } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
+import { PooledKubeConfig } from './runtime/kube-config.js';
 import { LeaderElector } from './runtime/leader-election.js';
 import { NamespaceSettings } from './runtime/namespace-settings.js';
 
@@ -171,6 +172,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       // Hand the lease over only after in-flight work is done, so two leaders never overlap.
       await elector?.release();
       gateway.destroy();
+      if (kubeConfig instanceof PooledKubeConfig) kubeConfig.destroyAgents();
       health?.server.close();
       metricsServer?.server.close();
       logger.info({ drained }, 'operator stopped');

@@ -3,12 +3,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { CRD_NAME, datasetExportJobCrd } from '../api/crd.js';
 import { startEmulator } from '../emulator/server.js';
 import { startControlPlane } from '../local/control-plane.js';
 import { packageRoot } from '../local/package-root.js';
 import { startOperator } from '../operator.js';
+import { PooledKubeConfig } from '../runtime/kube-config.js';
 import { parseDuration } from './durations.js';
 import { createLogger } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
@@ -78,7 +78,7 @@ export async function devCommand(argv: string[]): Promise<void> {
       // The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe.
       process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALDEV';
       process.env.AWS_SECRET_ACCESS_KEY ??= 'local-dev';
-      const kubeConfig = new KubeConfig();
+      const kubeConfig = new PooledKubeConfig();
       kubeConfig.loadFromFile(kubeconfigPath);
       const operator = await startOperator({
         kubeConfig,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { parseAddr } from '../observability/http-server.js';
 import { startOperator } from '../operator.js';
+import { PooledKubeConfig } from '../runtime/kube-config.js';
 import { parseDuration, parsePositiveInt } from './durations.js';
 import { createLogger } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
@@ -65,7 +65,7 @@ export async function runCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const logger = createLogger('personalize-operator', values['log-level']);
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new PooledKubeConfig();
   if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
   else kubeConfig.loadFromDefault();
   const endpoint = checkUrl('--personalize-endpoint', values['personalize-endpoint']);

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { Agent } from 'node:https';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+
+/**
+ * client-node 1.x builds a fresh https.Agent for every API call, so each call opens a new TLS connection with
+ * its own TLS context. This KubeConfig hands out one keep-alive agent per (server, TLS material) instead,
+ * so calls reuse connections. Proxy agents are left as they are.
+ */
+export class PooledKubeConfig extends KubeConfig {
+  private readonly agents = new Map<string, Agent>();
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const agent = context.getAgent();
+    if (!agent || agent.constructor !== Agent) return;
+    const o = (agent as Agent).options;
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          this.getCurrentCluster()?.server,
+          o.ca,
+          o.cert,
+          o.key,
+          o.pfx,
+          o.rejectUnauthorized,
+          o.servername,
+        ]),
+      )
+      .digest('hex');
+    let pooled = this.agents.get(key);
+    if (!pooled) {
+      pooled = new Agent({ ...o, keepAlive: true, maxSockets: 32 });
+      this.agents.set(key, pooled);
+    }
+    context.setAgent(pooled);
+  }
+
+  /** Closes pooled connections, so a stopping process is not held open by idle sockets. */
+  destroyAgents(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
