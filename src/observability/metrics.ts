@@ -45,6 +45,13 @@ export class OperatorMetrics {
     labelNames: ['name'] as const,
     registers: [this.registry],
   });
+  readonly queueDuration = new Histogram({
+    name: 'workqueue_queue_duration_seconds',
+    help: 'How long a key waits in the work queue before a worker takes it',
+    labelNames: ['name'] as const,
+    buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
   readonly awsRequests = new Counter({
     name: 'personalize_operator_aws_requests_total',
     help: 'Calls to Amazon Personalize by operation and outcome (OK or the error code)',

@@ -83,6 +83,7 @@ export class Controller {
       logger: options.logger,
       paused: options.startPaused,
       priority: (key) => (this.get(key)?.status?.datasetExportJobArn ? 0 : 1),
+      onDequeue: (seconds) => options.metrics.queueDuration.observe({ name: 'datasetexportjob' }, seconds),
     });
   }
 

@@ -17,6 +17,8 @@ export interface WorkQueueOptions {
    * resources waiting for the Create rate limit never delays status updates of running jobs.
    */
   priority?: (key: string) => number;
+  /** Told how long each key waited in the queue before a worker took it (queue latency). */
+  onDequeue?: (waitedSeconds: number) => void;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface WorkQueueOptions {
  */
 export class WorkQueue {
   private readonly queue: string[] = [];
-  private readonly queued = new Set<string>();
+  /** Keys waiting, with the time they were queued. */
+  private readonly queued = new Map<string, number>();
   private readonly processing = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -60,7 +63,7 @@ export class WorkQueue {
       return;
     }
     if (this.queued.has(key)) return;
-    this.queued.add(key);
+    this.queued.set(key, Date.now());
     this.queue.push(key);
     this.pump();
   }
@@ -108,6 +111,7 @@ export class WorkQueue {
       this.queue.length
     ) {
       const key = this.next();
+      this.options.onDequeue?.((Date.now() - (this.queued.get(key) ?? Date.now())) / 1000);
       this.queued.delete(key);
       this.processing.add(key);
       void this.process(key);

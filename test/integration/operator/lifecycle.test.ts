@@ -79,6 +79,9 @@ describe('operator lifecycle against the real API server and the emulator', () =
       value('controller_runtime_reconcile_total{controller="datasetexportjob",result="requeue_after"}'),
     ).toBeGreaterThanOrEqual(2);
     expect(value('personalize_operator_job_duration_seconds_count{status="ACTIVE"}')).toBe(1);
+    expect(value('workqueue_queue_duration_seconds_count{name="datasetexportjob"}')).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 
