@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { DEV_USAGE, devCommand } from './dev-command.js';
 import { EMULATOR_USAGE, emulatorCommand } from './emulator-command.js';
+import { IMPORT_USAGE, importCommand } from './import-command.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 
 const USAGE = `Usage: personalize-operator <command> [options]
@@ -8,17 +9,21 @@ const USAGE = `Usage: personalize-operator <command> [options]
 Commands:
   dev        run everything locally: control plane, emulator, operator and an example
   run        run the operator against a cluster
+  import     print manifests that adopt export jobs already in AWS
   emulator   run a local Amazon Personalize endpoint
 
 ${DEV_USAGE}
 
 ${RUN_USAGE}
 
+${IMPORT_USAGE}
+
 ${EMULATOR_USAGE}`;
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   dev: devCommand,
   run: runCommand,
+  import: importCommand,
   emulator: emulatorCommand,
 };
 

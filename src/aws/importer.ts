@@ -1,0 +1,81 @@
+import {
+  DescribeDatasetExportJobCommand,
+  type DescribeDatasetExportJobCommandOutput,
+  type PersonalizeClient,
+  paginateListDatasetExportJobs,
+} from '@aws-sdk/client-personalize';
+import { datasetExportJob } from '../api/manifest.js';
+import type { DatasetExportJob, IngestionMode } from '../api/types.js';
+
+/** A Kubernetes name (DNS-1123 subdomain) for an AWS job name: lower case, `_` as `-`. */
+export function resourceName(jobName: string): string {
+  return (
+    jobName
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '-')
+      .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+      .slice(0, 253) || 'job'
+  );
+}
+
+export interface ImportOptions {
+  datasetArn?: string;
+  namespace?: string;
+  /** Told about each job as it is read, for progress on long listings. */
+  progress?: (done: number, jobName: string) => void;
+}
+
+/**
+ * DatasetExportJob manifests for jobs that already exist in AWS (Terraform-import style): spec.jobName names the
+ * existing job, so the operator adopts it instead of calling Create. Tags are not part of DescribeDatasetExportJob
+ * and are left out.
+ */
+export async function importJobs(
+  client: PersonalizeClient,
+  options: ImportOptions = {},
+): Promise<DatasetExportJob[]> {
+  const manifests: DatasetExportJob[] = [];
+  const names = new Set<string>();
+  const pages = paginateListDatasetExportJobs(
+    { client, pageSize: 100 },
+    options.datasetArn ? { datasetArn: options.datasetArn } : {},
+  );
+  for await (const page of pages) {
+    for (const summary of page.datasetExportJobs ?? []) {
+      const arn = summary.datasetExportJobArn ?? '';
+      let described: DescribeDatasetExportJobCommandOutput;
+      try {
+        described = await client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: arn }));
+      } catch (err) {
+        throw new Error(`describing ${summary.jobName ?? arn}: ${(err as Error).message}`);
+      }
+      const job = described.datasetExportJob;
+      const path = job?.jobOutput?.s3DataDestination?.path;
+      if (!job?.jobName || !job.datasetArn || !job.roleArn || !path) {
+        throw new Error(
+          `${summary.jobName ?? arn}: DescribeDatasetExportJob left out a member the spec needs`,
+        );
+      }
+      let name = resourceName(job.jobName);
+      // Two AWS names can map to one Kubernetes name (case, `_`): keep both, distinctly.
+      for (let i = 2; names.has(name); i++) name = `${resourceName(job.jobName).slice(0, 248)}-${i}`;
+      names.add(name);
+      const kmsKeyArn = job.jobOutput?.s3DataDestination?.kmsKeyArn;
+      manifests.push(
+        datasetExportJob(
+          name,
+          {
+            jobName: job.jobName,
+            datasetArn: job.datasetArn,
+            ...(job.ingestionMode ? { ingestionMode: job.ingestionMode as IngestionMode } : {}),
+            roleArn: job.roleArn,
+            jobOutput: { s3DataDestination: { path, ...(kmsKeyArn ? { kmsKeyArn } : {}) } },
+          },
+          options.namespace ? { namespace: options.namespace } : {},
+        ),
+      );
+      options.progress?.(manifests.length, job.jobName);
+    }
+  }
+  return manifests;
+}

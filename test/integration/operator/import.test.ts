@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resourceName } from '../../../src/aws/importer.js';
+import { packageRoot } from '../../../src/local/package-root.js';
+import { createDemoJob } from '../../support/emulator.js';
+import { kubectl } from '../../support/kube.js';
+import { installCrd, type Stack, startStack } from '../../support/operator.js';
+
+const run = promisify(execFile);
+const TYPES = ['ITEMS', 'USERS', 'INTERACTIONS'] as const;
+
+describe('personalize-operator import', () => {
+  let stack: Stack;
+  beforeAll(installCrd);
+  afterEach(() => stack.close());
+
+  it('turns 250 existing jobs into manifests the operator adopts with zero Creates', async () => {
+    stack = await startStack({ speed: 1000 });
+    for (let i = 0; i < 250; i++) await createDemoJob(stack.aws.client, `Legacy_Export_${i}`, TYPES[i % 3]!);
+    await stack.aws.admin('reset?what=stats', { method: 'POST' });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(packageRoot(), 'src/cli/main.ts'),
+        'import',
+        '--region',
+        'us-east-1',
+        '--namespace',
+        stack.namespace,
+        '--personalize-endpoint',
+        stack.aws.emulator.url,
+      ],
+      { cwd: packageRoot(), maxBuffer: 16 << 20 },
+    );
+    expect(stderr).toMatch(/read 200 jobs\.\.\./);
+    expect(stderr).toMatch(/^250 jobs$/m);
+    expect(stdout.split(/^---$/m)).toHaveLength(250);
+    expect(stdout).toContain(`name: ${resourceName('Legacy_Export_7')}\n`);
+    expect(stdout).toContain('jobName: Legacy_Export_7\n');
+
+    await kubectl(['apply', '-f', '-'], stdout);
+    await stack.startOperator({ concurrency: 16 });
+    await kubectl([
+      'wait',
+      '-n',
+      stack.namespace,
+      '--for=condition=Complete',
+      '--timeout=60s',
+      'dsej',
+      '--all',
+    ]);
+    const table = await kubectl(['get', 'dsej', '-n', stack.namespace, '--no-headers']);
+    expect(table.trim().split('\n')).toHaveLength(250);
+    expect(table).not.toMatch(/CREATE|FAILED/);
+    const stats = await stack.aws.stats();
+    expect(stats.CreateDatasetExportJob).toBeUndefined();
+    expect(
+      (await stack.aws.client.send(new ListDatasetExportJobsCommand({ maxResults: 100 }))).nextToken,
+    ).toBeDefined();
+    const reasons = await kubectl([
+      'get',
+      'events.events.k8s.io',
+      '-n',
+      stack.namespace,
+      '-o',
+      'jsonpath={.items[*].reason}',
+    ]);
+    expect(reasons.split(' ').filter((r) => r === 'Adopted')).toHaveLength(250);
+  }, 180_000);
+
+  it('prints nothing for a dataset without jobs', async () => {
+    stack = await startStack();
+    const missing = 'arn:aws:personalize:us-east-1:123456789012:dataset/none/ITEMS';
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(packageRoot(), 'src/cli/main.ts'),
+        'import',
+        '--region',
+        'us-east-1',
+        '--dataset-arn',
+        missing,
+        '--personalize-endpoint',
+        stack.aws.emulator.url,
+      ],
+      { cwd: packageRoot() },
+    );
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^0 jobs$/m);
+  });
+});
