@@ -1,4 +1,10 @@
-import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, KIND, PLURAL, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
@@ -46,6 +52,7 @@ export class Controller {
           path: namespace
             ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`
             : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+          // The generated client types custom objects as `any`: the cast names what the API server returns.
           list: () =>
             (namespace
               ? api.listNamespacedCustomObject({
@@ -60,7 +67,7 @@ export class Controller {
                   version: VERSION,
                   plural: PLURAL,
                   labelSelector: options.labelSelector,
-                })) as never,
+                })) as Promise<KubernetesListObject<DatasetExportJob>>,
           labelSelector: options.labelSelector,
           watchTimeoutSeconds: options.watchTimeoutSeconds,
           onChange: (obj) => this.changed(obj),
