@@ -48,7 +48,7 @@ describe("the container image's runtime stage", () => {
     expect((await run(node24, ['--version'])).stdout).toMatch(/^v24\./);
     const { stdout } = await run(node24, ['dist/src/cli/main.js', '--help'], { cwd: app });
     expect(stdout).toMatch(/Usage: personalize-operator <command>/);
-    for (const dev of ['tsx', 'vitest', 'cdk8s', 'typescript'])
+    for (const dev of ['tsx', 'vitest', 'cdk8s', 'cdktf', 'typescript'])
       expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
   });
 
