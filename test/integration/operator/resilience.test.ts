@@ -66,12 +66,12 @@ describe('operator resilience', () => {
     await stack.startOperator({ concurrency: 8 });
     const names = Array.from({ length: 12 }, (_, i) => `storm-${i}`);
     for (const name of names) await stack.create(name, spec());
-    const throttled = await stack.waitFor(
+    // Wait until the storm has shown on a resource (or it got through) before easing it.
+    await stack.waitFor(
       'storm-0',
       (o) => o.status?.status === 'ACTIVE' || condition(o, 'Synced')?.reason === 'Throttled',
-      30_000,
+      45_000,
     );
-    expect(throttled).toBeDefined();
     await stack.aws.setFaults({ errorRates: { '*': { LimitExceededException: 0.3 } } });
     for (const name of names)
       await stack.waitFor(
@@ -79,10 +79,13 @@ describe('operator resilience', () => {
         (o) => o.status?.status === 'ACTIVE' && condition(o, 'Synced')?.status === 'True',
         60_000,
       );
-    const creates = (await stack.aws.stats()).CreateDatasetExportJob!;
+    const stats = await stack.aws.stats();
+    const creates = stats.CreateDatasetExportJob!;
     expect(creates.outcomes.OK).toBe(names.length);
     expect(creates.outcomes.ResourceAlreadyExistsException ?? 0).toBe(0);
-    expect(creates.outcomes.LimitExceededException ?? 0).toBeGreaterThan(0);
+    // The storm really hit: calls were refused (which ones depends on timing).
+    const throttled = Object.values(stats).reduce((n, s) => n + (s.outcomes.LimitExceededException ?? 0), 0);
+    expect(throttled).toBeGreaterThan(0);
   });
 
   it('reports AWS unavailable while the endpoint is down and converges when it is back', async () => {
