@@ -30,12 +30,16 @@ describe('emulator faults', () => {
 
   it('throttles with a token bucket; the SDK retries are visible in the call counter', async () => {
     t = await startTestEmulator();
-    await t.setFaults({ rateLimits: { ListDatasetExportJobs: { perSecond: 2, burst: 1 } } });
-    await t.client.send(new ListDatasetExportJobsCommand({}));
-    // The bucket is empty now; the SDK's standard retry backs off and tries again until a token returns.
-    await t.client.send(new ListDatasetExportJobsCommand({}));
+    await t.setFaults({ rateLimits: { ListDatasetExportJobs: { perSecond: 5, burst: 1 } } });
+    // The bucket is empty after each call; the SDK's standard retry backs off (random delays) and tries again
+    // until a token returns, which enough attempts make certain.
+    const patient = sdkClient(t.emulator.url, { maxAttempts: 8 });
+    await patient.send(new ListDatasetExportJobsCommand({}));
+    await patient.send(new ListDatasetExportJobsCommand({}));
+    patient.destroy();
     const stats = (await t.stats()).ListDatasetExportJobs!;
     expect(stats.outcomes.OK).toBe(2);
+    // The second call came at once, into an empty bucket: refused at least once, then retried by the SDK.
     expect(stats.outcomes.LimitExceededException).toBeGreaterThanOrEqual(1);
     expect(stats.calls).toBe(2 + stats.outcomes.LimitExceededException!);
 
