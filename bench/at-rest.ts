@@ -9,13 +9,14 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { CRD_NAME, datasetExportJobCrd } from '../src/api/crd.js';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
+import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { sampleProcess } from './process-stats.js';
+import { runScript } from './script.js';
 
 /**
  * The operator's memory while it holds N resources whose jobs are finished: N resources with a terminal status
@@ -37,13 +38,7 @@ async function main(): Promise<void> {
   const controlPlane = await startControlPlane();
   let child: ChildProcess | undefined;
   try {
-    const kubectl = (args: string[], input: string) => {
-      const c = run(controlPlane.binaries.kubectl, ['--kubeconfig', controlPlane.kubeconfigPath, ...args]);
-      c.child.stdin?.end(input);
-      return c;
-    };
-    await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(datasetExportJobCrd()));
-    await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`], '');
+    await installCrd(controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfigPath);
     const namespace = 'rest';
@@ -156,12 +151,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { CRD_NAME, datasetExportJobCrd } from '../src/api/crd.js';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import type { DatasetExportJob } from '../src/api/types.js';
@@ -12,9 +11,11 @@ import type { Seed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
+import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { percentile, sampleProcess } from './process-stats.js';
+import { runScript } from './script.js';
 
 const run = promisify(execFile);
 const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
@@ -81,17 +82,7 @@ async function main(): Promise<void> {
         },
       }),
     });
-    const kubectl = (args: string[], input: string) => {
-      const child = run(controlPlane.binaries.kubectl, [
-        '--kubeconfig',
-        controlPlane.kubeconfigPath,
-        ...args,
-      ]);
-      child.child.stdin?.end(input);
-      return child;
-    };
-    await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(datasetExportJobCrd()));
-    await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`], '');
+    await installCrd(controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfigPath);
     const namespace = 'bench';
@@ -377,12 +368,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -3,9 +3,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { CRD_NAME, datasetExportJobCrd } from '../api/crd.js';
+import { CRD_NAME } from '../api/crd.js';
 import { startEmulator } from '../emulator/server.js';
 import { startControlPlane } from '../local/control-plane.js';
+import { installCrd } from '../local/install-crd.js';
 import { packageRoot } from '../local/package-root.js';
 import { startOperator } from '../operator.js';
 import { PooledKubeConfig } from '../runtime/kube-config.js';
@@ -71,8 +72,7 @@ export async function devCommand(argv: string[]): Promise<void> {
     );
 
     const runOperator = async () => {
-      await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(datasetExportJobCrd()));
-      await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`]);
+      await installCrd(binaries.kubectl, kubeconfigPath);
       say(`Installed the CRD ${CRD_NAME}`);
 
       // The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe.

@@ -1,20 +1,17 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { CRD_NAME, datasetExportJobCrd } from '../../src/api/crd.js';
+import { inject } from 'vitest';
 import { datasetExportJob } from '../../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
 import type { DatasetExportJob, DatasetExportJobSpec } from '../../src/api/types.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { installCrd as installDatasetExportJobCrd } from '../../src/local/install-crd.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../src/operator.js';
 import { demoDataset, ROLE, startTestEmulator, type TestEmulator } from './emulator.js';
-import { createTestNamespace, kubectl, testKubeConfig } from './kube.js';
+import { createTestNamespace, testKubeConfig } from './kube.js';
 
-export async function installCrd(): Promise<void> {
-  await kubectl(
-    ['apply', '--server-side', '--force-conflicts', '-f', '-'],
-    JSON.stringify(datasetExportJobCrd()),
-  );
-  await kubectl(['wait', '--for=condition=Established', '--timeout=30s', `crd/${CRD_NAME}`]);
+export function installCrd(): Promise<void> {
+  return installDatasetExportJobCrd(inject('kubectlPath'), inject('kubeconfigPath'));
 }
 
 export const spec = (overrides: Partial<DatasetExportJobSpec> = {}): DatasetExportJobSpec => ({
