@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { packageRoot } from '../../src/local/package-root.js';
 import { installCrd, type Stack, spec, startStack } from '../support/operator.js';
+import { spawnCaptured } from '../support/operator-process.js';
 
 const run = promisify(execFile);
 
@@ -53,7 +54,7 @@ describe("the container image's runtime stage", () => {
   });
 
   it('reconciles a resource to ACTIVE and stops on SIGTERM with exit 0', async () => {
-    const child = spawn(
+    const operator = spawnCaptured(
       node24,
       [
         'dist/src/cli/main.js',
@@ -71,23 +72,15 @@ describe("the container image's runtime stage", () => {
         '--health-addr',
         '127.0.0.1:0',
       ],
-      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
+      { cwd: app, env: { ...process.env, NODE_ENV: 'production' } },
     );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       await stack.create('from-image', spec());
       await stack.waitFor('from-image', (o) => o.status?.status === 'ACTIVE', 30_000);
     } finally {
-      child.kill('SIGTERM');
+      operator.child.kill('SIGTERM');
     }
-    expect(await exited, output).toBe(0);
-    expect(output).toMatch(/"msg":"operator stopped"/);
+    expect(await operator.exited, operator.output()).toBe(0);
+    expect(operator.output()).toMatch(/"msg":"operator stopped"/);
   });
 });

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { packageRoot } from '../../../src/local/package-root.js';
 import { createDemoJob } from '../../support/emulator.js';
 import { kubectl } from '../../support/kube.js';
 import { installCrd, type Stack, startStack } from '../../support/operator.js';
+import { cliArgs } from '../../support/operator-process.js';
 
 const run = promisify(execFile);
 const TYPES = ['ITEMS', 'USERS', 'INTERACTIONS'] as const;
@@ -23,10 +23,7 @@ describe('personalize-operator import', () => {
     await stack.aws.admin('reset?what=stats', { method: 'POST' });
     const { stdout, stderr } = await run(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(packageRoot(), 'src/cli/main.ts'),
+      cliArgs(
         'import',
         '--region',
         'us-east-1',
@@ -34,7 +31,7 @@ describe('personalize-operator import', () => {
         stack.namespace,
         '--personalize-endpoint',
         stack.aws.emulator.url,
-      ],
+      ),
       { cwd: packageRoot(), maxBuffer: 16 << 20 },
     );
     expect(stderr).toMatch(/read 200 jobs\.\.\./);
@@ -78,10 +75,7 @@ describe('personalize-operator import', () => {
     const missing = 'arn:aws:personalize:us-east-1:123456789012:dataset/none/ITEMS';
     const { stdout, stderr } = await run(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(packageRoot(), 'src/cli/main.ts'),
+      cliArgs(
         'import',
         '--region',
         'us-east-1',
@@ -89,7 +83,7 @@ describe('personalize-operator import', () => {
         missing,
         '--personalize-endpoint',
         stack.aws.emulator.url,
-      ],
+      ),
       { cwd: packageRoot() },
     );
     expect(stdout).toBe('');
