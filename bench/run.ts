@@ -14,6 +14,7 @@ import { freePort } from '../src/local/free-port.js';
 import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
+import { type NodeMemory, readNodeMemory } from './node-memory.js';
 import { percentile, sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
@@ -46,6 +47,12 @@ for (const [flag, v] of Object.entries({ jobs: N, datasets: D, 'job-seconds': jo
   if (!(v > 0)) throw new Error(`--${flag} must be a number > 0`);
 }
 const say = (line: string) => process.stderr.write(`${line}\n`);
+const memoryLine = (m: NodeMemory | undefined) =>
+  m
+    ? `${m.heapUsedMb.toFixed(0)} / ${m.heapTotalMb.toFixed(0)} MB (${Object.entries(m.heapSpacesMb)
+        .map(([space, size]) => `${space} ${size.toFixed(0)}`)
+        .join(', ')}), ${m.externalMb.toFixed(0)} MB at ${m.rssMb.toFixed(0)} MB RSS`
+    : 'not sampled';
 
 function datasetSeed(): Seed {
   const schema = { type: 'record', name: 'Items', fields: [{ name: 'ITEM_ID', type: 'string' }] };
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
           stdio: ['ignore', 'ignore', 'inherit'],
           env: {
             ...process.env,
+            ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}),
             AWS_ACCESS_KEY_ID: 'AKIDBENCH',
             AWS_SECRET_ACCESS_KEY: 'bench',
             AWS_REGION: 'us-east-1',
@@ -182,11 +190,20 @@ async function main(): Promise<void> {
         const s = sampleProcess(pid);
         if (s) samples.push({ at: Date.now(), rss: s.rssBytes, cpu: s.cpuSeconds });
       }, 250);
+    // The profile behind the peak: the breakdown Node reports when its RSS was highest (sampled every second).
+    let memoryAtPeak: NodeMemory | undefined;
+    const heapSampler = (metricsUrl: string) =>
+      setInterval(async () => {
+        const m = await readNodeMemory(metricsUrl);
+        if (m && m.rssMb > (memoryAtPeak?.rssMb ?? 0)) memoryAtPeak = m;
+      }, 1_000);
 
     // Cold start: one resource exists before the operator starts; its Create marks the first reconcile.
     await create(0);
     const first = await startOperator();
     const firstSampler = sampler(first.child.pid!);
+    const firstMetricsUrl = `http://127.0.0.1:${first.metricsPort}/metrics`;
+    const firstHeapSampler = heapSampler(firstMetricsUrl);
     const allTerminal = async (count: number) => {
       for (;;) {
         let done = 0;
@@ -219,16 +236,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 5_000));
     const atRest = sampleProcess(first.child.pid!);
     // Where the resting memory sits, as Node sees it: V8 heap, memory outside it (buffers, TLS), and RSS.
-    const metricsText = await (await fetch(`http://127.0.0.1:${first.metricsPort}/metrics`)).text();
-    const gauge = (name: string) =>
-      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? Number.NaN);
-    const memoryAtRest = {
-      heapUsedMb: gauge('nodejs_heap_size_used_bytes') / 1048576,
-      heapTotalMb: gauge('nodejs_heap_size_total_bytes') / 1048576,
-      externalMb: gauge('nodejs_external_memory_bytes') / 1048576,
-      rssMb: gauge('process_resident_memory_bytes') / 1048576,
-    };
+    const memoryAtRest = await readNodeMemory(firstMetricsUrl);
     clearInterval(firstSampler);
+    clearInterval(firstHeapSampler);
     const peak = sampleProcess(first.child.pid!);
 
     const { jobs } = await admin<{
@@ -334,6 +344,7 @@ async function main(): Promise<void> {
         peakRssMb: mb(Math.max(peak?.peakRssBytes ?? 0, ...samples.map((s) => s.rss))),
         restingRssMb: mb(atRest?.rssBytes ?? 0),
         memoryAtRest,
+        memoryAtPeak,
         cpuSeconds: peak?.cpuSeconds ?? 0,
         coldStartToFirstReconcileMs: firstCreateAt - first.spawnedAt,
         restartToReverifiedMs: reverifiedAt - second.spawnedAt,
@@ -355,7 +366,7 @@ async function main(): Promise<void> {
       `| status writes per job (observed transitions) | ${result.statusWritesPerJob.toFixed(2)} (${result.observedTransitionsPerJob.toFixed(2)}) |`,
       `| events per job | ${result.eventsPerJob.toFixed(2)} |`,
       `| operator peak RSS / at rest / CPU | ${result.operator.peakRssMb} MB / ${result.operator.restingRssMb} MB / ${result.operator.cpuSeconds.toFixed(1)} s |`,
-      `| at rest: V8 heap used / total, external | ${memoryAtRest.heapUsedMb.toFixed(0)} / ${memoryAtRest.heapTotalMb.toFixed(0)} MB, ${memoryAtRest.externalMb.toFixed(0)} MB |`,
+      `| V8 heap used / reserved, external: at peak; at rest | ${memoryLine(memoryAtPeak)}; ${memoryLine(memoryAtRest)} |`,
       `| cold start → first reconcile | ${result.operator.coldStartToFirstReconcileMs} ms |`,
       `| restart → all re-verified (AWS calls) | ${result.operator.restartToReverifiedMs} ms (${JSON.stringify(Object.fromEntries(Object.entries(restartStats).map(([k, v]) => [k, v.calls])))}) |`,
     ].join('\n');
