@@ -1,10 +1,32 @@
 #!/usr/bin/env node
-import { DEV_USAGE, devCommand } from './dev-command.js';
-import { EMULATOR_USAGE, emulatorCommand } from './emulator-command.js';
-import { IMPORT_USAGE, importCommand } from './import-command.js';
-import { RUN_USAGE, runCommand } from './run-command.js';
+interface Command {
+  usage: string;
+  run(argv: string[]): Promise<void>;
+}
 
-const USAGE = `Usage: personalize-operator <command> [options]
+// Loaded on demand: `run` in a container should not pay, in memory, for the emulator and the local control plane.
+const commands: Record<string, () => Promise<Command>> = {
+  dev: async () => {
+    const m = await import('./dev-command.js');
+    return { usage: m.DEV_USAGE, run: m.devCommand };
+  },
+  run: async () => {
+    const m = await import('./run-command.js');
+    return { usage: m.RUN_USAGE, run: m.runCommand };
+  },
+  import: async () => {
+    const m = await import('./import-command.js');
+    return { usage: m.IMPORT_USAGE, run: m.importCommand };
+  },
+  emulator: async () => {
+    const m = await import('./emulator-command.js');
+    return { usage: m.EMULATOR_USAGE, run: m.emulatorCommand };
+  },
+};
+
+async function usage(): Promise<string> {
+  const details = await Promise.all(Object.values(commands).map(async (load) => (await load()).usage));
+  return `Usage: personalize-operator <command> [options]
 
 Commands:
   dev        run everything locally: control plane, emulator, operator and an example
@@ -12,30 +34,18 @@ Commands:
   import     print manifests that adopt export jobs already in AWS
   emulator   run a local Amazon Personalize endpoint
 
-${DEV_USAGE}
-
-${RUN_USAGE}
-
-${IMPORT_USAGE}
-
-${EMULATOR_USAGE}`;
-
-const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  dev: devCommand,
-  run: runCommand,
-  import: importCommand,
-  emulator: emulatorCommand,
-};
+${details.join('\n\n')}`;
+}
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
+    console.log(await usage());
     return;
   }
-  const command = commands[name];
-  if (!command) throw new Error(`unknown command ${name}\n\n${USAGE}`);
-  await command(rest);
+  const load = commands[name];
+  if (!load) throw new Error(`unknown command ${name}\n\n${await usage()}`);
+  await (await load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(
