@@ -1,7 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -15,6 +15,7 @@ import { startControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
 import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
+import { buildOperator, operatorNodeOptions, spawnOperator } from './operator-process.js';
 import { sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
@@ -22,7 +23,6 @@ import { runScript } from './script.js';
  * The operator's memory while it holds N resources whose jobs are finished: N resources with a terminal status
  * are created first, then the operator starts, syncs its cache, checks each (no AWS call is needed) and rests.
  */
-const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     resources: { type: 'string', default: '10000' },
@@ -33,8 +33,7 @@ const N = Number(values.resources);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const root = packageRoot();
-  await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')]);
+  await buildOperator();
   const controlPlane = await startControlPlane();
   let child: ChildProcess | undefined;
   try {
@@ -100,29 +99,20 @@ async function main(): Promise<void> {
     );
     const healthPort = await freePort();
     const spawnedAt = Date.now();
-    child = spawn(
-      process.execPath,
-      [
-        join(root, 'dist/src/cli/main.js'),
-        'run',
-        '--kubeconfig',
-        controlPlane.kubeconfigPath,
-        '--namespace',
-        namespace,
-        '--personalize-endpoint',
-        'http://127.0.0.1:9',
-        '--metrics-addr',
-        '127.0.0.1:0',
-        '--health-addr',
-        `127.0.0.1:${healthPort}`,
-        '--log-level',
-        'warn',
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' },
-      },
-    );
+    child = spawnOperator([
+      '--kubeconfig',
+      controlPlane.kubeconfigPath,
+      '--namespace',
+      namespace,
+      '--personalize-endpoint',
+      'http://127.0.0.1:9',
+      '--metrics-addr',
+      '127.0.0.1:0',
+      '--health-addr',
+      `127.0.0.1:${healthPort}`,
+      '--log-level',
+      'warn',
+    ]);
     let readyAt = 0;
     while (!readyAt) {
       const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined);
@@ -134,6 +124,7 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       resources: N,
+      nodeOptions: operatorNodeOptions(),
       readyMs: readyAt - spawnedAt,
       restingRssMb: Math.round((sample?.rssBytes ?? 0) / 1048576),
       peakRssMb: Math.round((sample?.peakRssBytes ?? 0) / 1048576),

@@ -1,7 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { datasetExportJob } from '../src/api/manifest.js';
@@ -15,10 +15,10 @@ import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { type NodeMemory, readNodeMemory } from './node-memory.js';
+import { buildOperator, operatorNodeOptions, spawnOperator } from './operator-process.js';
 import { percentile, sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
-const run = promisify(execFile);
 const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
 const ACK_POLL_SECONDS = 30;
 
@@ -65,9 +65,8 @@ function datasetSeed(): Seed {
 }
 
 async function main(): Promise<void> {
-  const root = packageRoot();
   say('building the operator (tsc)...');
-  await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')]);
+  await buildOperator();
   const controlPlane = await startControlPlane();
   const emulator = await startEmulator({
     logger: pino({ level: 'silent' }),
@@ -144,11 +143,8 @@ async function main(): Promise<void> {
     const startOperator = async () => {
       const healthPort = await freePort();
       const metricsPort = await freePort();
-      const child = spawn(
-        process.execPath,
+      const child = spawnOperator(
         [
-          join(root, 'dist/src/cli/main.js'),
-          'run',
           '--kubeconfig',
           controlPlane.kubeconfigPath,
           '--personalize-endpoint',
@@ -170,16 +166,7 @@ async function main(): Promise<void> {
           '--log-level',
           'warn',
         ],
-        {
-          stdio: ['ignore', 'ignore', 'inherit'],
-          env: {
-            ...process.env,
-            ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}),
-            AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-            AWS_SECRET_ACCESS_KEY: 'bench',
-            AWS_REGION: 'us-east-1',
-          },
-        },
+        values['node-options'],
       );
       children.push(child);
       return { child, spawnedAt: Date.now(), healthPort, metricsPort };
@@ -316,7 +303,7 @@ async function main(): Promise<void> {
         concurrency: values.concurrency,
         clientRate: values['client-rate'] ?? rate,
         clientBurst: values['client-burst'] ?? burst,
-        nodeOptions: values['node-options'],
+        nodeOptions: operatorNodeOptions(values['node-options']),
       },
       wallSeconds,
       floorSeconds,

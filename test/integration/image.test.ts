@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../src/local/free-port.js';
+import { imageEnv } from '../../src/local/image-env.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { installCrd, type Stack, spec, startStack } from '../support/operator.js';
 import { spawnCaptured } from '../support/operator-process.js';
@@ -53,7 +55,8 @@ describe("the container image's runtime stage", () => {
       expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
   });
 
-  it('reconciles a resource to ACTIVE and stops on SIGTERM with exit 0', async () => {
+  it("reconciles a resource to ACTIVE with the image's environment and stops on SIGTERM with exit 0", async () => {
+    const metricsPort = await freePort();
     const operator = spawnCaptured(
       node24,
       [
@@ -68,15 +71,20 @@ describe("the container image's runtime stage", () => {
         '--poll-min',
         '50ms',
         '--metrics-addr',
-        '127.0.0.1:0',
+        `127.0.0.1:${metricsPort}`,
         '--health-addr',
         '127.0.0.1:0',
       ],
-      { cwd: app, env: { ...process.env, NODE_ENV: 'production' } },
+      { cwd: app, env: { ...process.env, ...imageEnv() } },
     );
     try {
       await stack.create('from-image', spec());
       await stack.waitFor('from-image', (o) => o.status?.status === 'ACTIVE', 30_000);
+      // The image's NODE_OPTIONS reach V8 on Node 24: the young generation stays at two 1 MB semi-spaces.
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const newSpace = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics)?.[1];
+      expect(Number(newSpace)).toBeGreaterThan(0);
+      expect(Number(newSpace)).toBeLessThanOrEqual(2 * 1024 * 1024);
     } finally {
       operator.child.kill('SIGTERM');
     }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { imageEnv } from '../../src/local/image-env.js';
+
+describe("the image's environment, read from the Dockerfile", () => {
+  it('takes the runtime stage only, with every assignment form', () => {
+    const dockerfile = [
+      'FROM node:24 AS build',
+      'ENV BUILD_ONLY=1',
+      'FROM node:24 AS runtime',
+      'ENV NODE_ENV=production',
+      'ENV A=1 B="two words" C=',
+      'RUN true',
+    ].join('\n');
+    expect(imageEnv(dockerfile)).toEqual({ NODE_ENV: 'production', A: '1', B: 'two words', C: '' });
+  });
+
+  it('refuses a line it cannot read rather than guessing', () => {
+    expect(() => imageEnv('FROM x\nENV NODE_ENV production\n')).toThrow(
+      'Dockerfile: cannot read "ENV NODE_ENV production": expected NAME=value or NAME="value"',
+    );
+  });
+
+  it("reads this repository's Dockerfile", () => {
+    expect(imageEnv()).toMatchObject({ NODE_ENV: 'production' });
+  });
+});
