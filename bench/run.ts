@@ -103,14 +103,7 @@ async function main(): Promise<void> {
     // be refused (429, storage initializing) and would silently stop.
     const watch = new ResilientInformer<DatasetExportJob>({
       kubeConfig: kc,
-      path: `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`,
-      list: () =>
-        api.listNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace,
-          plural: PLURAL,
-        }) as never,
+      resource: { group: GROUP, version: VERSION, plural: PLURAL, namespace },
       watchTimeoutSeconds: 300,
       onChange: (obj) => {
         const name = obj.metadata?.name ?? '';

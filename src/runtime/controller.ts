@@ -1,10 +1,4 @@
-import {
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesListObject,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, KIND, PLURAL, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
@@ -43,31 +37,12 @@ export class Controller {
     private readonly reconciler: Reconciler,
     private readonly options: ControllerOptions,
   ) {
-    const api = options.kubeConfig.makeApiClient(CustomObjectsApi);
     const scopes = options.namespaces.length ? options.namespaces : [undefined];
     this.informers = scopes.map(
       (namespace) =>
         new ResilientInformer<DatasetExportJob>({
           kubeConfig: options.kubeConfig,
-          path: namespace
-            ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`
-            : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
-          // The generated client types custom objects as `any`: the cast names what the API server returns.
-          list: () =>
-            (namespace
-              ? api.listNamespacedCustomObject({
-                  group: GROUP,
-                  version: VERSION,
-                  plural: PLURAL,
-                  namespace,
-                  labelSelector: options.labelSelector,
-                })
-              : api.listClusterCustomObject({
-                  group: GROUP,
-                  version: VERSION,
-                  plural: PLURAL,
-                  labelSelector: options.labelSelector,
-                })) as Promise<KubernetesListObject<DatasetExportJob>>,
+          resource: { group: GROUP, version: VERSION, plural: PLURAL, namespace },
           labelSelector: options.labelSelector,
           watchTimeoutSeconds: options.watchTimeoutSeconds,
           onChange: (obj) => this.changed(obj),

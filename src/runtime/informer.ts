@@ -1,4 +1,5 @@
 import {
+  CustomObjectsApi,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
@@ -8,15 +9,24 @@ import type { Logger } from 'pino';
 
 export interface InformerOptions<T extends KubernetesObject> {
   kubeConfig: KubeConfig;
-  /** The watch path, such as /apis/group/version/namespaces/ns/plural. */
-  path: string;
-  list: () => Promise<KubernetesListObject<T>>;
+  /** The custom resource to watch, in one namespace or, without one, in all. */
+  resource: { group: string; version: string; plural: string; namespace?: string };
   labelSelector?: string;
   /** The server ends each watch after this long; the informer then resumes from its resourceVersion. */
   watchTimeoutSeconds: number;
+  /** Objects per list request (500, as client-go's reflector pages). */
+  pageSize?: number;
   onChange: (obj: T) => void;
   onDelete: (obj: T) => void;
   logger: Logger;
+}
+
+/** A list page as the API server sends it (custom objects are not converted to client-node's models). */
+interface ListPage<T> {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: T[];
 }
 
 /**
@@ -56,7 +66,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.watchdog = setInterval(
       () => {
         if (!this.stopped && Date.now() - this.lastActivity > stallMs) {
-          this.options.logger.warn({ path: this.options.path }, 'watch silent for too long; restarting it');
+          this.options.logger.warn({ path: this.path }, 'watch silent for too long; restarting it');
           void this.restart();
         }
       },
@@ -66,7 +76,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     try {
       await this.open();
     } catch (err) {
-      this.options.logger.warn({ err: String(err), path: this.options.path }, 'list failed; retrying');
+      this.options.logger.warn({ err: String(err), path: this.path }, 'list failed; retrying');
       this.scheduleRestart();
     }
     await this.syncedOnce;
@@ -76,18 +86,45 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.lastActivity = Date.now();
   };
 
-  private async open(): Promise<void> {
-    const { path, watchTimeoutSeconds, list, labelSelector, logger } = this.options;
-    const sep = path.includes('?') ? '&' : '?';
-    const stripped = async () => {
-      const result = await list();
-      for (const item of result.items) slim(item);
-      return result;
+  /** The watch path, such as /apis/group/version/namespaces/ns/plural. */
+  private get path(): string {
+    const { group, version, plural, namespace } = this.options.resource;
+    return `/apis/${group}/${version}/${namespace ? `namespaces/${namespace}/` : ''}${plural}`;
+  }
+
+  /**
+   * Lists in pages and slims each page as it arrives: a fleet of 10 000 is never held twice, once whole as
+   * the server sent it, at start-up and at every relist after a watch expires.
+   */
+  private async listAll(): Promise<KubernetesListObject<T>> {
+    const { resource, labelSelector, pageSize = 500 } = this.options;
+    const api = this.options.kubeConfig.makeApiClient(CustomObjectsApi);
+    const items: T[] = [];
+    let page: ListPage<T>;
+    let continueToken: string | undefined;
+    do {
+      const request = { ...resource, labelSelector, limit: pageSize, _continue: continueToken };
+      page = (await (resource.namespace
+        ? api.listNamespacedCustomObject({ ...request, namespace: resource.namespace })
+        : api.listClusterCustomObject(request))) as ListPage<T>;
+      for (const item of page.items) items.push(slim(item));
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return {
+      apiVersion: page.apiVersion,
+      kind: page.kind,
+      metadata: { resourceVersion: page.metadata?.resourceVersion },
+      items,
     };
+  }
+
+  private async open(): Promise<void> {
+    const { watchTimeoutSeconds, labelSelector, logger } = this.options;
+    const path = this.path;
     const informer = makeInformer<T>(
       this.options.kubeConfig,
-      `${path}${sep}timeoutSeconds=${watchTimeoutSeconds}&allowWatchBookmarks=true`,
-      stripped,
+      `${path}?timeoutSeconds=${watchTimeoutSeconds}&allowWatchBookmarks=true`,
+      () => this.listAll(),
       labelSelector,
     );
     this.informer = informer;
@@ -134,7 +171,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     try {
       await this.open();
     } catch (err) {
-      this.options.logger.warn({ err: String(err), path: this.options.path }, 'list failed; retrying');
+      this.options.logger.warn({ err: String(err), path: this.path }, 'list failed; retrying');
       this.scheduleRestart();
     }
   }

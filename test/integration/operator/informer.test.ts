@@ -44,19 +44,11 @@ describe('ResilientInformer against the real API server', () => {
     });
     await rbac.createNamespacedRoleBinding({ namespace, body: binding(namespace) });
     const kc = impersonating(admin, 'informer-user');
-    const api = kc.makeApiClient(CustomObjectsApi);
     const seen = new Set<string>();
     const warnings: string[] = [];
     informer = new ResilientInformer<DatasetExportJob>({
       kubeConfig: kc,
-      path: `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`,
-      list: () =>
-        api.listNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace,
-          plural: PLURAL,
-        }) as never,
+      resource: { group: GROUP, version: VERSION, plural: PLURAL, namespace },
       watchTimeoutSeconds: 1,
       onChange: (obj) => seen.add(obj.metadata?.name ?? ''),
       onDelete: () => undefined,
@@ -89,4 +81,31 @@ describe('ResilientInformer against the real API server', () => {
     expect(await until('after-recovery')).toBe(true);
     expect(informer.list().every((o) => o.metadata?.managedFields === undefined)).toBe(true);
   }, 30_000);
+
+  it('lists in pages, with the label selector on every page, and slims each object', async () => {
+    const namespace = await createTestNamespace(admin, 'informer-pages');
+    for (let i = 0; i < 5; i++) await createJob(objects, namespace, `paged-${i}`, spec(), { shard: 'a' });
+    await createJob(objects, namespace, 'other-shard', spec(), { shard: 'b' });
+    const seen: string[] = [];
+    informer = new ResilientInformer<DatasetExportJob>({
+      kubeConfig: admin,
+      resource: { group: GROUP, version: VERSION, plural: PLURAL, namespace },
+      labelSelector: 'shard=a',
+      pageSize: 2,
+      watchTimeoutSeconds: 60,
+      onChange: (obj) => seen.push(obj.metadata?.name ?? ''),
+      onDelete: () => undefined,
+      logger: pino({ level: 'silent' }),
+    });
+    await informer.start();
+    // Three pages of at most two: a list that stopped after its first page would hold two.
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata?.name)
+        .sort(),
+    ).toEqual(['paged-0', 'paged-1', 'paged-2', 'paged-3', 'paged-4']);
+    expect(seen.sort()).toEqual(['paged-0', 'paged-1', 'paged-2', 'paged-3', 'paged-4']);
+    expect(informer.list().every((o) => o.metadata?.managedFields === undefined)).toBe(true);
+  });
 });
