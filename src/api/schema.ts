@@ -12,6 +12,8 @@ export const PLURAL = 'datasetexportjobs';
 export const SINGULAR = 'datasetexportjob';
 export const SHORT_NAMES = ['dsej'] as const;
 export const CATEGORIES = ['personalize', 'aws'] as const;
+/** Set to any new value (a timestamp, say) to have the job re-read from AWS now, even when it is finished. */
+export const RECONCILE_REQUESTED_ANNOTATION = `${GROUP}/reconcile-requested-at`;
 
 const tagKeyRule = `self.all(k, size(k) >= ${AWS.tagKey.minLength} && size(k) <= ${AWS.tagKey.maxLength} && k.matches('${anchored(AWS.tagText).replaceAll('\\', '\\\\')}') && !k.startsWith('${AWS.reservedTagPrefix}'))`;
 
@@ -151,6 +153,11 @@ export const statusSchema = {
       type: 'integer',
       format: 'int64',
       description: 'The metadata.generation this status was computed for.',
+    },
+    lastHandledReconcileAt: {
+      type: 'string',
+      description:
+        'The value of the personalize.ops.dev/reconcile-requested-at annotation when the operator last re-read the job from AWS for it.',
     },
     conditions: {
       type: 'array',

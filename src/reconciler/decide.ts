@@ -1,4 +1,5 @@
 import { AWS } from '../api/aws-constraints.js';
+import { RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import { type DesiredCondition, findCondition, mergeConditions } from './conditions.js';
@@ -118,13 +119,20 @@ export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { in
   };
 }
 
+/** The pending value of the reconcile-requested-at annotation: set, and not yet echoed in status. */
+export function reconcileRequest(obj: DatasetExportJob): string | undefined {
+  const requested = obj.metadata?.annotations?.[RECONCILE_REQUESTED_ANNOTATION];
+  return requested !== undefined && requested !== obj.status?.lastHandledReconcileAt ? requested : undefined;
+}
+
 /**
  * The resource needs no AWS call: for the current spec its job reached a final state, or its name belongs to
- * another dataset's job (the spec cannot change, so nothing can make progress).
+ * another dataset's job (the spec cannot change, so nothing can make progress), and no re-read is requested.
  */
 export function isSettled(obj: DatasetExportJob): boolean {
   const status = obj.status;
   if (status?.observedGeneration !== obj.metadata?.generation) return false;
+  if (reconcileRequest(obj) !== undefined) return false;
   const terminal = !!status?.status && TERMINAL.has(status.status);
   return terminal || findCondition(status?.conditions, 'Synced')?.reason === 'NameConflict';
 }
@@ -220,6 +228,12 @@ export function invalidSpec(obj: DatasetExportJob, message: string, now: Date): 
 
 const iso = (d: Date | undefined) => d?.toISOString().replace(/\.\d+Z$/, 'Z');
 
+/** A reconcile request counts as handled only once AWS answered (a failed call keeps it pending, and retried). */
+const handled = (obj: DatasetExportJob): Partial<DatasetExportJobStatus> => {
+  const requested = reconcileRequest(obj);
+  return requested === undefined ? {} : { lastHandledReconcileAt: requested };
+};
+
 /**
  * What to do next, from the resource, its identity and what AWS said: a pure function, so every branch is
  * tested without servers. `justCreated` is true when this reconcile's own Create produced the job.
@@ -247,7 +261,12 @@ export function decide(
           kind: 'update',
           status: statusWith(
             obj,
-            { datasetExportJobArn: identity.arn, jobName: identity.jobName, region: identity.region },
+            {
+              datasetExportJobArn: identity.arn,
+              jobName: identity.jobName,
+              region: identity.region,
+              ...handled(obj),
+            },
             withSynced(obj, {
               type: 'Synced',
               status: 'True',
@@ -330,6 +349,7 @@ export function decide(
             failureReason: job.failureReason,
             creationDateTime: iso(job.creationDateTime),
             lastUpdatedDateTime: iso(job.lastUpdatedDateTime),
+            ...handled(obj),
           },
           jobConditions(job),
           now,

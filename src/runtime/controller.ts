@@ -1,6 +1,6 @@
 import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, KIND, PLURAL, VERSION } from '../api/schema.js';
+import { GROUP, KIND, PLURAL, RECONCILE_REQUESTED_ANNOTATION, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Requeue } from '../reconciler/decide.js';
@@ -52,7 +52,7 @@ export class Controller {
               'resource deleted; the AWS job and its files stay',
             );
             this.queue.forget(keyOf(obj));
-            this.generations.delete(keyOf(obj));
+            this.queuedFor.delete(keyOf(obj));
           },
           logger: options.logger,
         }),
@@ -69,14 +69,17 @@ export class Controller {
     });
   }
 
-  /** The generation last queued per key: status-only updates (mostly our own writes) need no reconcile. */
-  private readonly generations = new Map<string, number | undefined>();
+  /**
+   * What was last queued per key, the generation and any reconcile request: status-only updates (mostly our
+   * own writes) and other metadata changes need no reconcile.
+   */
+  private readonly queuedFor = new Map<string, string>();
 
   private changed(obj: DatasetExportJob): void {
     const key = keyOf(obj);
-    const generation = obj.metadata?.generation;
-    if (this.generations.has(key) && this.generations.get(key) === generation) return;
-    this.generations.set(key, generation);
+    const trigger = `${obj.metadata?.generation}/${obj.metadata?.annotations?.[RECONCILE_REQUESTED_ANNOTATION] ?? ''}`;
+    if (this.queuedFor.get(key) === trigger) return;
+    this.queuedFor.set(key, trigger);
     this.enqueue(key);
   }
 

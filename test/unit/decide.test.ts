@@ -270,6 +270,43 @@ describe('isSettled and createInput', () => {
     );
     expect(isSettled(resource({ status: conflict.status }))).toBe(true);
   });
+  it('unsettles a finished job on a new reconcile request, and settles again once AWS answered it', () => {
+    const finished = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const requested = (value: string, status = finished.status) =>
+      resource({
+        metadata: {
+          ...resource().metadata,
+          annotations: { 'personalize.ops.dev/reconcile-requested-at': value },
+        },
+        status,
+      });
+    expect(isSettled(resource({ status: finished.status }))).toBe(true);
+    expect(isSettled(requested('2026-11-28T13:00:00Z'))).toBe(false);
+
+    // AWS answered: the request is echoed, nothing else changes, no event.
+    const answered = update(
+      decide(requested('2026-11-28T13:00:00Z'), identity, { kind: 'found', job: job('ACTIVE') }, settings),
+    );
+    expect(answered.status).toEqual({ ...finished.status, lastHandledReconcileAt: '2026-11-28T13:00:00Z' });
+    expect(answered.events).toEqual([]);
+    expect(isSettled(requested('2026-11-28T13:00:00Z', answered.status))).toBe(true);
+    // A later request with another value unsettles it again.
+    expect(isSettled(requested('2026-11-28T14:00:00Z', answered.status))).toBe(false);
+
+    // A failed call leaves the request pending, so it is retried.
+    const failed = update(
+      decide(
+        requested('2026-11-28T13:00:00Z'),
+        identity,
+        { kind: 'failed', error: error('transient', 'Throttled') },
+        settings,
+      ),
+    );
+    expect(failed.status.lastHandledReconcileAt).toBeUndefined();
+    expect(failed.requeue).toEqual({ kind: 'backoff' });
+    expect(isSettled(requested('2026-11-28T13:00:00Z', failed.status))).toBe(false);
+  });
+
   it('sends the spec with PUT made explicit and tags as AWS pairs', () => {
     const r = resource({ spec: { ...resource().spec, tags: { team: 'ml' } } });
     expect(createInput(r, identity)).toEqual({

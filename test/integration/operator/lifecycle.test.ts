@@ -51,6 +51,33 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(events.items.every((e) => e.reportingController === 'personalize.ops.dev/operator')).toBe(true);
   });
 
+  it('re-reads a finished job from AWS when the reconcile-requested-at annotation changes, and only then', async () => {
+    stack = await startStack();
+    await stack.startOperator();
+    await stack.create('refresh', spec());
+    const finished = await stack.waitFor('refresh', (o) => o.status?.status === 'ACTIVE');
+    await stack.aws.admin('reset?what=stats', { method: 'POST' });
+    const reads = async () => {
+      const stats = await stack.aws.stats();
+      return (stats.ListDatasetExportJobs?.calls ?? 0) + (stats.DescribeDatasetExportJob?.calls ?? 0);
+    };
+    const dsej = ['-n', stack.namespace, 'dsej/refresh'];
+
+    // Other metadata changes do not wake a finished resource.
+    await kubectl(['label', ...dsej, 'team=ml']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await reads()).toBe(0);
+
+    await kubectl(['annotate', ...dsej, 'personalize.ops.dev/reconcile-requested-at=first']);
+    const refreshed = await stack.waitFor('refresh', (o) => o.status?.lastHandledReconcileAt === 'first');
+    expect(await reads()).toBeGreaterThan(0);
+    expect(refreshed.status).toEqual({ ...finished.status, lastHandledReconcileAt: 'first' });
+
+    await kubectl(['annotate', '--overwrite', ...dsej, 'personalize.ops.dev/reconcile-requested-at=second']);
+    await stack.waitFor('refresh', (o) => o.status?.lastHandledReconcileAt === 'second');
+    expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
+  });
+
   it('serves probes and metrics whose numbers move', async () => {
     stack = await startStack();
     const addr = { host: '127.0.0.1', port: 0 };
