@@ -1,6 +1,7 @@
 import {
   DescribeDatasetExportJobCommand,
   type DescribeDatasetExportJobCommandOutput,
+  ListTagsForResourceCommand,
   type PersonalizeClient,
   paginateListDatasetExportJobs,
 } from '@aws-sdk/client-personalize';
@@ -27,8 +28,8 @@ export interface ImportOptions {
 
 /**
  * DatasetExportJob manifests for jobs that already exist in AWS (Terraform-import style): spec.jobName names the
- * existing job, so the operator adopts it instead of calling Create. Tags are not part of DescribeDatasetExportJob
- * and are left out.
+ * existing job, so the operator adopts it instead of calling Create. The spec is what the job was created with:
+ * DescribeDatasetExportJob, and ListTagsForResource for its tags (Describe has none).
  */
 export async function importJobs(
   client: PersonalizeClient,
@@ -44,10 +45,13 @@ export async function importJobs(
     for (const summary of page.datasetExportJobs ?? []) {
       const arn = summary.datasetExportJobArn ?? '';
       let described: DescribeDatasetExportJobCommandOutput;
+      let tags: Record<string, string>;
       try {
         described = await client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: arn }));
+        const listed = await client.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+        tags = Object.fromEntries((listed.tags ?? []).map((t) => [t.tagKey ?? '', t.tagValue ?? '']));
       } catch (err) {
-        throw new Error(`describing ${summary.jobName ?? arn}: ${(err as Error).message}`);
+        throw new Error(`reading ${summary.jobName ?? arn}: ${(err as Error).message}`);
       }
       const job = described.datasetExportJob;
       const path = job?.jobOutput?.s3DataDestination?.path;
@@ -70,6 +74,7 @@ export async function importJobs(
             ...(job.ingestionMode ? { ingestionMode: job.ingestionMode as IngestionMode } : {}),
             roleArn: job.roleArn,
             jobOutput: { s3DataDestination: { path, ...(kmsKeyArn ? { kmsKeyArn } : {}) } },
+            ...(Object.keys(tags).length ? { tags } : {}),
           },
           options.namespace ? { namespace: options.namespace } : {},
         ),

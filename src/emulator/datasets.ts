@@ -3,6 +3,7 @@ import { alreadyExists, inUse, invalidInput, notFound } from './errors.js';
 import { listPage } from './list.js';
 import { ACTIVE, type Dataset, PENDING } from './model.js';
 import { ARN, KMS_KEY_ARN, NAME, ROLE_ARN, type Shape, TAGS, validateInput } from './shapes.js';
+import { checkTags } from './tags.js';
 
 const DOMAIN: Shape = { kind: 'enum', values: ['ECOMMERCE', 'VIDEO_ON_DEMAND'] };
 const AVRO_SCHEMA: Shape = { kind: 'string', max: 10000 };
@@ -53,6 +54,7 @@ export const createDatasetGroup: Operation = async (ctx, input) => {
     ['name'],
     input,
   );
+  const tags = checkTags(input.tags);
   const name = input.name as string;
   const datasetGroupArn = arn(ctx, `dataset-group/${name}`);
   if (ctx.state.datasetGroups[datasetGroupArn])
@@ -65,6 +67,7 @@ export const createDatasetGroup: Operation = async (ctx, input) => {
     domain: input.domain as string | undefined,
     roleArn: input.roleArn as string | undefined,
     kmsKeyArn: input.kmsKeyArn as string | undefined,
+    ...(tags.length ? { tags } : {}),
     creationDateTime: now,
     lastUpdatedDateTime: now,
   };
@@ -99,6 +102,7 @@ export const createDataset: Operation = async (ctx, input) => {
     ['name', 'schemaArn', 'datasetGroupArn', 'datasetType'],
     input,
   );
+  const tags = checkTags(input.tags);
   const type = DATASET_TYPES[(input.datasetType as string).toLowerCase()];
   if (!type) {
     throw invalidInput(
@@ -128,6 +132,7 @@ export const createDataset: Operation = async (ctx, input) => {
     datasetType: type.arnSuffix,
     schemaArn: schema.schemaArn,
     status: PENDING,
+    ...(tags.length ? { tags } : {}),
     creationDateTime: now,
     lastUpdatedDateTime: now,
     records: [],

@@ -1,7 +1,7 @@
 import { AWS } from '../api/aws-constraints.js';
 import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';
-import { ApiError, alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
+import { alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
 import { listPage } from './list.js';
 import { ACTIVE, type ExportJob, isTerminal, PENDING } from './model.js';
 import {
@@ -14,6 +14,7 @@ import {
   TAGS,
   validateInput,
 } from './shapes.js';
+import { checkTags } from './tags.js';
 
 const JOB_OUTPUT: Shape = {
   kind: 'structure',
@@ -34,15 +35,7 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     ['jobName', 'datasetArn', 'roleArn', 'jobOutput'],
     input,
   );
-  const tags = (input.tags as ExportJob['tags']) ?? [];
-  if (tags.length > AWS.maxTagsPerResource) {
-    throw new ApiError(
-      'TooManyTagsException',
-      `tags: ${tags.length} tags exceed the limit of ${AWS.maxTagsPerResource} per resource`,
-    );
-  }
-  const reserved = tags.find((t) => t.tagKey.toLowerCase().startsWith(AWS.reservedTagPrefix));
-  if (reserved) throw invalidInput(`tags: the tag key ${reserved.tagKey} uses the reserved prefix aws:`);
+  const tags = checkTags(input.tags);
 
   const jobName = input.jobName as string;
   const datasetExportJobArn = arn(ctx, `dataset-export-job/${jobName}`);

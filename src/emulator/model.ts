@@ -1,6 +1,11 @@
 /** What the emulator stores, per region. Times are epoch milliseconds; the wire shows epoch seconds. */
 export type RecordOrigin = 'BULK' | 'PUT';
 
+export interface Tag {
+  tagKey: string;
+  tagValue: string;
+}
+
 export interface DatasetGroup {
   name: string;
   datasetGroupArn: string;
@@ -8,6 +13,7 @@ export interface DatasetGroup {
   domain?: string;
   roleArn?: string;
   kmsKeyArn?: string;
+  tags?: Tag[];
   creationDateTime: number;
   lastUpdatedDateTime: number;
 }
@@ -36,6 +42,7 @@ export interface Dataset {
   datasetType: string;
   schemaArn: string;
   status: string;
+  tags?: Tag[];
   creationDateTime: number;
   lastUpdatedDateTime: number;
   records: DatasetRecord[];
@@ -50,7 +57,7 @@ export interface ExportJob {
   ingestionMode: string;
   roleArn: string;
   jobOutput: { s3DataDestination: { path: string; kmsKeyArn?: string } };
-  tags?: { tagKey: string; tagValue: string }[];
+  tags?: Tag[];
   status: string;
   failureReason?: string;
   creationDateTime: number;

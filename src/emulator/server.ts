@@ -21,6 +21,7 @@ import { loadRecords } from './records.js';
 import { applySeed, DEMO_SEED, type Seed } from './seed.js';
 import { Store } from './store.js';
 import { StsEmulator } from './sts.js';
+import { listTagsForResource } from './tags.js';
 
 const OPERATIONS: Record<string, Operation> = {
   CreateDatasetExportJob: createDatasetExportJob,
@@ -31,6 +32,7 @@ const OPERATIONS: Record<string, Operation> = {
   CreateDataset: createDataset,
   DescribeDataset: describeDataset,
   ListDatasets: listDatasets,
+  ListTagsForResource: listTagsForResource,
 };
 
 const TARGET_PREFIX = 'AmazonPersonalize.';

@@ -17,6 +17,7 @@ export async function createDemoJob(
   jobName: string,
   type: Parameters<typeof demoDataset>[0],
   path = 's3://exports/direct/',
+  tags: Record<string, string> = {},
 ): Promise<string> {
   const out = await client.send(
     new CreateDatasetExportJobCommand({
@@ -24,6 +25,9 @@ export async function createDemoJob(
       datasetArn: demoDataset(type),
       roleArn: ROLE,
       jobOutput: { s3DataDestination: { path } },
+      ...(Object.keys(tags).length
+        ? { tags: Object.entries(tags).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }
+        : {}),
     }),
   );
   return out.datasetExportJobArn ?? '';

@@ -7,7 +7,9 @@ import {
   CreateSchemaCommand,
   type DatasetExportJob,
   DescribeDatasetExportJobCommand,
+  InvalidInputException,
   LimitExceededException,
+  ListTagsForResourceCommand,
   ResourceAlreadyExistsException,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -184,6 +186,39 @@ describe('emulator export jobs', () => {
       .catch((e) => e);
     expect(pending).toBeInstanceOf(ResourceInUseException);
     expect(pending.message).toMatch(/is not ACTIVE \(status CREATE PENDING\)/);
+  });
+
+  it('lists the tags of export jobs, datasets and dataset groups, and refuses an unknown ARN', async () => {
+    t = await startTestEmulator();
+    const tags = [
+      { tagKey: 'team', tagValue: 'ml' },
+      { tagKey: 'cost-center', tagValue: '' },
+    ];
+    const { datasetExportJobArn } = await t.client.send(
+      new CreateDatasetExportJobCommand({
+        jobName: 'tagged',
+        datasetArn: demoDataset('USERS'),
+        roleArn: ROLE,
+        jobOutput: output('s3://b/'),
+        tags,
+      }),
+    );
+    const tagsOf = async (resourceArn: string) =>
+      (await t.client.send(new ListTagsForResourceCommand({ resourceArn }))).tags;
+    expect(await tagsOf(datasetExportJobArn!)).toEqual(tags);
+    const { datasetGroupArn } = await t.client.send(
+      new CreateDatasetGroupCommand({ name: 'tagged-group', tags: [{ tagKey: 'env', tagValue: 'dev' }] }),
+    );
+    expect(await tagsOf(datasetGroupArn!)).toEqual([{ tagKey: 'env', tagValue: 'dev' }]);
+    expect(await tagsOf(demoDataset('USERS'))).toEqual([]);
+
+    const unknown = 'arn:aws:personalize:us-east-1:123456789012:dataset-export-job/never';
+    const missing = await tagsOf(unknown).catch((e) => e);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    expect(missing.message).toBe(`Resource Arn ${unknown} does not exist.`);
+    const invalid = await tagsOf('not-an-arn').catch((e) => e);
+    expect(invalid).toBeInstanceOf(InvalidInputException);
+    expect(invalid.message).toMatch(/^resourceArn: /);
   });
 
   it('caps in-flight jobs with LimitExceededException when configured', async () => {

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { DatasetExportJob } from '../../../src/api/types.js';
 import { resourceName } from '../../../src/aws/importer.js';
 import { packageRoot } from '../../../src/local/package-root.js';
 import { createDemoJob } from '../../support/emulator.js';
@@ -17,9 +19,12 @@ describe('personalize-operator import', () => {
   beforeAll(installCrd);
   afterEach(() => stack.close());
 
-  it('turns 250 existing jobs into manifests the operator adopts with zero Creates', async () => {
+  it('turns 250 existing jobs, with their tags, into manifests the operator adopts with zero Creates', async () => {
     stack = await startStack({ speed: 1000 });
-    for (let i = 0; i < 250; i++) await createDemoJob(stack.aws.client, `Legacy_Export_${i}`, TYPES[i % 3]!);
+    for (let i = 0; i < 250; i++) {
+      const tags: Record<string, string> = i % 10 === 0 ? { team: 'ml', batch: String(i) } : {};
+      await createDemoJob(stack.aws.client, `Legacy_Export_${i}`, TYPES[i % 3]!, undefined, tags);
+    }
     await stack.aws.admin('reset?what=stats', { method: 'POST' });
     const { stdout, stderr } = await run(
       process.execPath,
@@ -39,6 +44,11 @@ describe('personalize-operator import', () => {
     expect(stdout.split(/^---$/m)).toHaveLength(250);
     expect(stdout).toContain(`name: ${resourceName('Legacy_Export_7')}\n`);
     expect(stdout).toContain('jobName: Legacy_Export_7\n');
+    const manifests = parseAllDocuments(stdout).map((d) => d.toJSON() as DatasetExportJob);
+    const byJob = new Map(manifests.map((m) => [m.spec.jobName, m.spec]));
+    expect(byJob.get('Legacy_Export_20')?.tags).toEqual({ team: 'ml', batch: '20' });
+    expect(byJob.get('Legacy_Export_7')).not.toHaveProperty('tags');
+    expect(manifests.filter((m) => m.spec.tags).length).toBe(25);
 
     await kubectl(['apply', '-f', '-'], stdout);
     await stack.startOperator({ concurrency: 16 });
