@@ -11,7 +11,7 @@ import { packageRoot } from '../local/package-root.js';
 import { startOperator } from '../operator.js';
 import { PooledKubeConfig } from '../runtime/kube-config.js';
 import { parseDuration } from './durations.js';
-import { createLogger } from './logger.js';
+import { createLogger, logProcessWarnings } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
 
 const run = promisify(execFile);
@@ -43,6 +43,7 @@ export async function devCommand(argv: string[]): Promise<void> {
   if (!(speed > 0)) throw new Error(`--speed: ${values.speed} must be a number > 0`);
   const pollMs = parseDuration('--poll', values.poll);
   const logger = createLogger('personalize-operator', values['log-level']);
+  logProcessWarnings(logger);
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   const stateDir = join(tmpdir(), 'personalize-operator-dev');

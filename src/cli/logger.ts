@@ -23,3 +23,14 @@ export function createLogger(name: string, level: string): Logger {
     },
   });
 }
+
+/**
+ * Node writes process warnings (deprecations, the AWS SDK's notice about Node versions) to stderr as plain text,
+ * which log pipelines cannot parse: they go to the structured log instead, as warnings.
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    logger.warn({ warning: warning.name, ...(warning.code ? { code: warning.code } : {}) }, warning.message);
+  });
+}

@@ -3,7 +3,7 @@ import { parseAddr } from '../observability/http-server.js';
 import { startOperator } from '../operator.js';
 import { PooledKubeConfig } from '../runtime/kube-config.js';
 import { parseDuration, parsePositiveInt } from './durations.js';
-import { createLogger } from './logger.js';
+import { createLogger, logProcessWarnings } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
 
 export const RUN_USAGE = `personalize-operator run [options]
@@ -65,6 +65,7 @@ export async function runCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const logger = createLogger('personalize-operator', values['log-level']);
+  logProcessWarnings(logger);
   const kubeConfig = new PooledKubeConfig();
   if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
   else kubeConfig.loadFromDefault();
