@@ -122,6 +122,12 @@ export class PersonalizeGateway {
           failureReason: job.failureReason,
           creationDateTime: job.creationDateTime,
           lastUpdatedDateTime: job.lastUpdatedDateTime,
+          created: {
+            ingestionMode: job.ingestionMode,
+            roleArn: job.roleArn,
+            path: job.jobOutput?.s3DataDestination?.path,
+            kmsKeyArn: job.jobOutput?.s3DataDestination?.kmsKeyArn,
+          },
         },
       };
     } catch (err) {

@@ -30,6 +30,13 @@ export interface ObservedJob {
   failureReason?: string;
   creationDateTime?: Date;
   lastUpdatedDateTime?: Date;
+  /** What the job was created with, as DescribeDatasetExportJob tells (list summaries leave it out). */
+  created?: {
+    ingestionMode?: string;
+    roleArn?: string;
+    path?: string;
+    kmsKeyArn?: string;
+  };
 }
 
 export type Requeue = { kind: 'none' } | { kind: 'after'; ms: number } | { kind: 'backoff' };
@@ -134,7 +141,31 @@ export function isSettled(obj: DatasetExportJob): boolean {
   if (status?.observedGeneration !== obj.metadata?.generation) return false;
   if (reconcileRequest(obj) !== undefined) return false;
   const terminal = !!status?.status && TERMINAL.has(status.status);
-  return terminal || findCondition(status?.conditions, 'Synced')?.reason === 'NameConflict';
+  return terminal || SETTLING_CONFLICTS.has(findCondition(status?.conditions, 'Synced')?.reason ?? '');
+}
+
+/** The job under the spec's name is not the one the spec describes; the spec cannot change, so it stays so. */
+const SETTLING_CONFLICTS = new Set(['NameConflict', 'SpecMismatch']);
+
+/** Where an existing job differs from the spec, for the settings AWS reported. */
+function differences(spec: DatasetExportJob['spec'], created: ObservedJob['created']): string[] {
+  if (!created) return [];
+  const wanted = {
+    ingestionMode: spec.ingestionMode ?? AWS.defaultIngestionMode,
+    roleArn: spec.roleArn,
+    'jobOutput.s3DataDestination.path': spec.jobOutput.s3DataDestination.path,
+    'jobOutput.s3DataDestination.kmsKeyArn': spec.jobOutput.s3DataDestination.kmsKeyArn,
+  };
+  const actual = {
+    ingestionMode: created.ingestionMode,
+    roleArn: created.roleArn,
+    'jobOutput.s3DataDestination.path': created.path,
+    'jobOutput.s3DataDestination.kmsKeyArn': created.kmsKeyArn,
+  };
+  return (Object.keys(wanted) as (keyof typeof wanted)[])
+    .filter((field) => field.endsWith('kmsKeyArn') || actual[field] !== undefined)
+    .filter((field) => (actual[field] ?? '') !== (wanted[field] ?? ''))
+    .map((field) => `${field} is ${actual[field] ?? 'not set'}, the spec says ${wanted[field] ?? 'none'}`);
 }
 
 function jobConditions(job: ObservedJob): DesiredCondition[] {
@@ -304,12 +335,24 @@ export function decide(
           now,
         );
       }
+      // A derived name embeds this resource's UID, so only this resource can have created such a job (also
+      // when a crash lost the status write after Create). A job under a chosen spec.jobName found before this
+      // resource created anything is adoption, of a job that must be the one the spec describes.
+      const adopted = !obj.status?.datasetExportJobArn && !justCreated && obj.spec.jobName !== undefined;
+      const mismatch = adopted ? differences(obj.spec, job.created) : [];
+      if (mismatch.length) {
+        return problem(
+          obj,
+          identity,
+          'SpecMismatch',
+          `The job ${identity.jobName} already exists with other settings: ${mismatch.join('; ')}. ` +
+            'An export job cannot change and its name cannot be reused: to adopt it, create a DatasetExportJob whose spec matches it (`personalize-operator import` writes one); to export again, choose another spec.jobName or omit it.',
+          { kind: 'none' },
+          now,
+        );
+      }
       const events: EventSpec[] = [];
       if (!obj.status?.datasetExportJobArn) {
-        // A derived name embeds this resource's UID, so only this resource can have created such a job (also
-        // when a crash lost the status write after Create). A job under a chosen spec.jobName found before
-        // this resource created anything is adoption.
-        const adopted = !justCreated && obj.spec.jobName !== undefined;
         events.push(
           adopted
             ? {

@@ -102,6 +102,13 @@ export class Reconciler {
   private async observe(obj: DatasetExportJob, identity: Identity, log: Logger): Promise<Observation> {
     if (this.settings.statusSource === 'describe') return this.gateway.describe(identity, log);
     const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log);
+    // A job to adopt is described once: a list summary does not tell what it was created with.
+    const adopting =
+      listed.kind === 'found' &&
+      obj.status?.datasetExportJobArn === undefined &&
+      obj.spec.jobName !== undefined &&
+      !this.createdHere.has(identity.arn);
+    if (adopting) return this.gateway.describe(identity, log);
     if (listed.kind !== 'absent') return listed;
     // Not in a fresh listing: a new resource may create (AlreadyExists guards a listing that lags); a job
     // known before, or created here moments ago (the cache may not show its ARN yet), is described.

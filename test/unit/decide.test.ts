@@ -189,6 +189,64 @@ describe('decide', () => {
     expect(d.events[0]).toMatchObject({ reason: 'Adopted' });
   });
 
+  it('adopts only a job created with what the spec says, and stops for good with SpecMismatch otherwise', () => {
+    const named = resource({
+      spec: {
+        ...resource().spec,
+        jobName: 'legacy',
+        jobOutput: {
+          s3DataDestination: { path: 's3://b/', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k' },
+        },
+      },
+    });
+    const id = identityOf(named, {}) as Identity;
+    const existing = (created: ObservedJob['created']) =>
+      job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn, created });
+    const same = {
+      ingestionMode: 'PUT',
+      roleArn: named.spec.roleArn,
+      path: 's3://b/',
+      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    };
+    const adopted = update(decide(named, id, { kind: 'found', job: existing(same) }, settings));
+    expect(adopted.events[0]).toMatchObject({ reason: 'Adopted' });
+    // What AWS leaves out is not held against the spec.
+    const partial = update(
+      decide(
+        named,
+        id,
+        { kind: 'found', job: existing({ path: 's3://b/', kmsKeyArn: same.kmsKeyArn }) },
+        settings,
+      ),
+    );
+    expect(partial.events[0]).toMatchObject({ reason: 'Adopted' });
+
+    const other = { ...same, ingestionMode: 'BULK', path: 's3://elsewhere/', kmsKeyArn: undefined };
+    const d = update(decide(named, id, { kind: 'found', job: existing(other) }, settings));
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'SpecMismatch' });
+    expect(cond(d, 'Synced')?.message).toBe(
+      'The job legacy already exists with other settings: ingestionMode is BULK, the spec says PUT; ' +
+        'jobOutput.s3DataDestination.path is s3://elsewhere/, the spec says s3://b/; ' +
+        'jobOutput.s3DataDestination.kmsKeyArn is not set, the spec says arn:aws:kms:us-east-1:123456789012:key/k. ' +
+        'An export job cannot change and its name cannot be reused: to adopt it, create a DatasetExportJob whose spec matches it (`personalize-operator import` writes one); to export again, choose another spec.jobName or omit it.',
+    );
+    expect(d.events).toMatchObject([{ type: 'Warning', reason: 'SpecMismatch' }]);
+    expect(d.requeue).toEqual({ kind: 'none' });
+    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(isSettled(resource({ ...named, status: d.status }))).toBe(true);
+
+    // Its own job (just created, or recorded before) is never questioned.
+    expect(
+      update(decide(named, id, { kind: 'found', job: existing(other) }, settings, true)).events[0],
+    ).toMatchObject({
+      reason: 'Created',
+    });
+    const recorded = resource({ ...named, status: { datasetExportJobArn: id.arn, observedGeneration: 1 } });
+    expect(
+      cond(update(decide(recorded, id, { kind: 'found', job: existing(other) }, settings)), 'Synced')?.status,
+    ).toBe('True');
+  });
+
   it('stops for good with NameConflict when the name belongs to another dataset', () => {
     const other = job('ACTIVE', { datasetArn: DATASET.replace('ITEMS', 'USERS') });
     const d = update(decide(resource(), identity, { kind: 'found', job: other }, settings));

@@ -140,19 +140,28 @@ describe('operator lifecycle against the real API server and the emulator', () =
     await kubectl(['wait', '-n', stack.namespace, '--for=condition=Failed', '--timeout=10s', 'dsej/sad']);
   });
 
-  it('adopts a job that already exists for the same dataset without calling Create', async () => {
+  it('adopts a job that exists as the spec describes it, and refuses one created otherwise, without Create', async () => {
     stack = await startStack();
-    await createDemoJob(stack.aws.client, 'pre-existing', 'ITEMS');
+    await createDemoJob(stack.aws.client, 'pre-existing', 'ITEMS', 's3://exports/direct/');
+    await createDemoJob(stack.aws.client, 'elsewhere', 'ITEMS', 's3://exports/elsewhere/');
     await stack.aws.admin('reset?what=stats', { method: 'POST' });
     await stack.startOperator();
-    await stack.create('adopter', spec({ jobName: 'pre-existing' }));
+    const output = { s3DataDestination: { path: 's3://exports/direct/' } };
+    await stack.create('adopter', spec({ jobName: 'pre-existing', jobOutput: output }));
+    await stack.create('mismatched', spec({ jobName: 'elsewhere', jobOutput: output }));
     const adopted = await stack.waitFor('adopter', (o) => o.status?.status === 'ACTIVE');
     expect(adopted.status?.datasetExportJobArn).toMatch(/dataset-export-job\/pre-existing$/);
+    const refused = await stack.waitFor('mismatched', (o) => condition(o, 'Synced')?.status === 'False');
+    expect(condition(refused, 'Synced')).toMatchObject({ reason: 'SpecMismatch' });
+    expect(condition(refused, 'Synced')?.message).toContain(
+      'jobOutput.s3DataDestination.path is s3://exports/elsewhere/, the spec says s3://exports/direct/',
+    );
+    expect(refused.status?.datasetExportJobArn).toBeUndefined();
     expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
     const events = await stack.kc
       .makeApiClient(EventsV1Api)
       .listNamespacedEvent({ namespace: stack.namespace });
-    expect(events.items.map((e) => e.reason)).toContain('Adopted');
+    expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['Adopted', 'SpecMismatch']));
   });
 
   it('stops with NameConflict when the name belongs to another dataset, without retrying', async () => {
