@@ -1,5 +1,8 @@
 -- Argo CD health check for personalize.ops.dev/DatasetExportJob, modelled on batch/Job:
 -- ACTIVE is Healthy, CREATE FAILED is Degraded (with AWS's failureReason), anything else Progressing.
+-- A resource the operator has given up on until a person acts (its spec is refused, or its job name is
+-- taken by a job it does not describe) is Degraded too: it would otherwise look Progressing for ever.
+local stuck = { InvalidSpec = true, NameConflict = true, SpecMismatch = true }
 local hs = {}
 local status = obj.status
 if status == nil or status.status == nil then
@@ -9,6 +12,10 @@ if status == nil or status.status == nil then
     for _, c in ipairs(status.conditions) do
       if c.type == "Synced" and c.status == "False" then
         hs.message = c.reason .. ": " .. c.message
+        if stuck[c.reason] and (c.observedGeneration == nil or obj.metadata == nil
+            or c.observedGeneration == obj.metadata.generation) then
+          hs.status = "Degraded"
+        end
       end
     end
   end
