@@ -11,7 +11,7 @@ RUN npx tsc -p tsconfig.json
 
 FROM node:24-bookworm-slim AS runtime
 # A 1 MB semi-space: V8 sizes the young generation from the host's memory (64 MB on a large node with Node 24),
-# which made up most of the operator's peak memory; `npm run bench` measured peak RSS 194-212 MB before, 161-165 after,
+# which made up most of the operator's peak memory; `npm run bench` measured peak RSS 194-212 MB before, 161-168 after,
 # for one more second of CPU in two minutes. Set NODE_OPTIONS in the pod to change it.
 ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=1
 WORKDIR /app
