@@ -84,6 +84,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       writeStatus,
       recordEvent: (obj, event) => events.record(obj, event),
       jobFinished: (status, seconds) => metrics.jobDuration.observe({ status }, seconds),
+      // Called while reconciling, so only after the controller below exists.
+      recordedBy: (arn, uid): string | undefined => controller.recordedBy(arn, uid),
     },
     {
       defaultRegion: options.region,

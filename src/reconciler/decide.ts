@@ -265,16 +265,24 @@ const handled = (obj: DatasetExportJob): Partial<DatasetExportJobStatus> => {
   return requested === undefined ? {} : { lastHandledReconcileAt: requested };
 };
 
+/** What the reconcile knows beyond AWS's answer. */
+export interface DecideContext {
+  /** This reconcile's own Create produced the job. */
+  justCreated?: boolean;
+  /** Another resource (namespace/name) already manages the job: it recorded its ARN, or created it. */
+  claimedBy?: string;
+}
+
 /**
- * What to do next, from the resource, its identity and what AWS said: a pure function, so every branch is
- * tested without servers. `justCreated` is true when this reconcile's own Create produced the job.
+ * What to do next, from the resource, its identity, what AWS said and the context: a pure function, so every
+ * branch is tested without servers.
  */
 export function decide(
   obj: DatasetExportJob,
   identity: Identity,
   observation: Observation,
   settings: DecideSettings,
-  justCreated = false,
+  { justCreated = false, claimedBy }: DecideContext = {},
 ): Decision {
   const { now } = settings;
   switch (observation.kind) {
@@ -339,6 +347,18 @@ export function decide(
       // when a crash lost the status write after Create). A job under a chosen spec.jobName found before this
       // resource created anything is adoption, of a job that must be the one the spec describes.
       const adopted = !obj.status?.datasetExportJobArn && !justCreated && obj.spec.jobName !== undefined;
+      if (adopted && claimedBy) {
+        // Not settled: once the other resource is deleted, this one may adopt the job.
+        return problem(
+          obj,
+          identity,
+          'AlreadyManaged',
+          `The job ${identity.jobName} is already managed by DatasetExportJob ${claimedBy}: one job, one resource. ` +
+            'Delete this resource, or choose another spec.jobName (or omit it) to export again.',
+          { kind: 'after', ms: settings.actionableRetryMs },
+          now,
+        );
+      }
       const mismatch = adopted ? differences(obj.spec, job.created) : [];
       if (mismatch.length) {
         return problem(

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
+import { resourceKey } from '../api/resource-key.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { PersonalizeGateway } from '../aws/gateway.js';
 import {
@@ -24,6 +25,8 @@ export interface ReconcileEffects {
   recordEvent(obj: DatasetExportJob, event: EventSpec): Promise<void>;
   /** A job was first seen terminal: AWS's status and its time from creation to that status. */
   jobFinished?(status: string, seconds: number): void;
+  /** Another resource (namespace/name, not `uid`) whose status records this job's ARN. */
+  recordedBy?(arn: string, uid: string): string | undefined;
 }
 
 export interface ReconcilerSettings {
@@ -71,10 +74,12 @@ export class Reconciler {
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
 
     const observed = await this.observe(obj, identity, jobLog);
-    let decision = decide(obj, identity, observed, this.decideSettings());
+    let decision = decide(obj, identity, observed, this.decideSettings(), {
+      claimedBy: this.claimant(obj, identity.arn),
+    });
     if (decision.kind === 'create') {
       const created = await this.gateway.create(identity, createInput(obj, identity), jobLog);
-      if (created.kind === 'created') this.rememberCreated(identity.arn);
+      if (created.kind === 'created') this.rememberCreated(identity.arn, obj);
       // A job that appeared meanwhile (AlreadyExists) is described to learn whose it is. A job just created
       // is CREATE PENDING by definition: in list mode its ARN is recorded now and the next sweep shows it.
       const after: Observation =
@@ -83,7 +88,10 @@ export class Reconciler {
           : created.kind === 'created' && this.settings.statusSource === 'list'
             ? { kind: 'missing' }
             : await this.gateway.describe(identity, jobLog);
-      decision = decide(obj, identity, after, this.decideSettings(), created.kind === 'created');
+      decision = decide(obj, identity, after, this.decideSettings(), {
+        justCreated: created.kind === 'created',
+        claimedBy: this.claimant(obj, identity.arn),
+      });
       if (decision.kind === 'create') {
         throw new Error(`AWS accepted CreateDatasetExportJob for ${identity.arn} but cannot describe it`);
       }
@@ -91,12 +99,31 @@ export class Reconciler {
     return this.apply(obj, decision, jobLog);
   }
 
-  /** ARNs this process created recently, newest last; bounded, since the status soon carries the ARN. */
-  private readonly createdHere = new Set<string>();
+  /**
+   * Jobs this process created recently and for which resource, newest last; bounded, since the status soon
+   * carries the ARN.
+   */
+  private readonly createdHere = new Map<string, { uid: string; key: string }>();
 
-  private rememberCreated(arn: string): void {
-    this.createdHere.add(arn);
-    if (this.createdHere.size > 10_000) this.createdHere.delete(this.createdHere.values().next().value!);
+  private rememberCreated(arn: string, obj: DatasetExportJob): void {
+    this.createdHere.set(arn, { uid: obj.metadata?.uid ?? '', key: resourceKey(obj) });
+    if (this.createdHere.size > 10_000) this.createdHere.delete(this.createdHere.keys().next().value!);
+  }
+
+  /** A deleted resource no longer claims the jobs it created, so another resource naming one may adopt it. */
+  forget(obj: DatasetExportJob): void {
+    for (const [arn, creator] of this.createdHere) {
+      if (creator.uid === obj.metadata?.uid) this.createdHere.delete(arn);
+    }
+  }
+
+  /** Another resource that manages the job: it created it here, or its status records the ARN. */
+  private claimant(obj: DatasetExportJob, arn: string): string | undefined {
+    if (obj.status?.datasetExportJobArn !== undefined) return undefined;
+    const uid = obj.metadata?.uid ?? '';
+    const creator = this.createdHere.get(arn);
+    if (creator) return creator.uid === uid ? undefined : creator.key;
+    return this.effects.recordedBy?.(arn, uid);
   }
 
   private async observe(obj: DatasetExportJob, identity: Identity, log: Logger): Promise<Observation> {

@@ -1,5 +1,6 @@
 import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { resourceKey } from '../api/resource-key.js';
 import { GROUP, KIND, PLURAL, RECONCILE_REQUESTED_ANNOTATION, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
@@ -25,8 +26,6 @@ export interface ControllerOptions {
   startPaused: boolean;
 }
 
-const keyOf = (obj: DatasetExportJob) => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
-
 /** Wires informers (one per watched namespace, or one cluster-wide) to a work queue and the reconciler. */
 export class Controller {
   private readonly informers: ResilientInformer<DatasetExportJob>[];
@@ -48,11 +47,12 @@ export class Controller {
           onChange: (obj) => this.changed(obj),
           onDelete: (obj) => {
             options.logger.info(
-              { key: keyOf(obj), arn: obj.status?.datasetExportJobArn },
+              { key: resourceKey(obj), arn: obj.status?.datasetExportJobArn },
               'resource deleted; the AWS job and its files stay',
             );
-            this.queue.forget(keyOf(obj));
-            this.queuedFor.delete(keyOf(obj));
+            this.queue.forget(resourceKey(obj));
+            this.reconciler.forget(obj);
+            this.queuedFor.delete(resourceKey(obj));
           },
           logger: options.logger,
         }),
@@ -76,7 +76,7 @@ export class Controller {
   private readonly queuedFor = new Map<string, string>();
 
   private changed(obj: DatasetExportJob): void {
-    const key = keyOf(obj);
+    const key = resourceKey(obj);
     const trigger = `${obj.metadata?.generation}/${obj.metadata?.annotations?.[RECONCILE_REQUESTED_ANNOTATION] ?? ''}`;
     if (this.queuedFor.get(key) === trigger) return;
     this.queuedFor.set(key, trigger);
@@ -120,6 +120,16 @@ export class Controller {
     }
   }
 
+  /** Another cached resource (namespace/name) whose status records this job's ARN; a scan, for adoptions only. */
+  recordedBy(arn: string, uid: string): string | undefined {
+    for (const informer of this.informers) {
+      for (const obj of informer.list()) {
+        if (obj.status?.datasetExportJobArn === arn && obj.metadata?.uid !== uid) return resourceKey(obj);
+      }
+    }
+    return undefined;
+  }
+
   /** Refreshes gauges that are read from the cache rather than counted. */
   collect(): void {
     const { metrics } = this.options;
@@ -141,7 +151,8 @@ export class Controller {
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
     this.resync = setInterval(() => {
-      for (const informer of this.informers) for (const obj of informer.list()) this.enqueue(keyOf(obj));
+      for (const informer of this.informers)
+        for (const obj of informer.list()) this.enqueue(resourceKey(obj));
     }, this.options.resyncMs);
     this.resync.unref();
   }

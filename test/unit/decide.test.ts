@@ -109,7 +109,9 @@ describe('decide', () => {
 
   it('mirrors a pending job, polls it, and reports Created once', () => {
     const d = update(
-      decide(resource(), identity, { kind: 'found', job: job('CREATE PENDING') }, settings, true),
+      decide(resource(), identity, { kind: 'found', job: job('CREATE PENDING') }, settings, {
+        justCreated: true,
+      }),
     );
     expect(d.status).toMatchObject({
       status: 'CREATE PENDING',
@@ -237,7 +239,8 @@ describe('decide', () => {
 
     // Its own job (just created, or recorded before) is never questioned.
     expect(
-      update(decide(named, id, { kind: 'found', job: existing(other) }, settings, true)).events[0],
+      update(decide(named, id, { kind: 'found', job: existing(other) }, settings, { justCreated: true }))
+        .events[0],
     ).toMatchObject({
       reason: 'Created',
     });
@@ -245,6 +248,25 @@ describe('decide', () => {
     expect(
       cond(update(decide(recorded, id, { kind: 'found', job: existing(other) }, settings)), 'Synced')?.status,
     ).toBe('True');
+  });
+
+  it('does not adopt a job another resource manages, and keeps checking in case that one goes', () => {
+    const named = resource({ spec: { ...resource().spec, jobName: 'shared' } });
+    const id = identityOf(named, {}) as Identity;
+    const found = {
+      kind: 'found',
+      job: job('ACTIVE', { jobName: 'shared', datasetExportJobArn: id.arn }),
+    } as const;
+    const d = update(decide(named, id, found, settings, { claimedBy: 'ml/first' }));
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'AlreadyManaged' });
+    expect(cond(d, 'Synced')?.message).toMatch(
+      /^The job shared is already managed by DatasetExportJob ml\/first: /,
+    );
+    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(d.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
+    expect(isSettled(resource({ ...named, status: d.status }))).toBe(false);
+    // Once nobody else claims it, it is adopted.
+    expect(update(decide(named, id, found, settings)).events[0]).toMatchObject({ reason: 'Adopted' });
   });
 
   it('stops for good with NameConflict when the name belongs to another dataset', () => {

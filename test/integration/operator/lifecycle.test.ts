@@ -1,6 +1,8 @@
 import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import type { DatasetExportJob } from '../../../src/api/types.js';
 import { createDemoJob } from '../../support/emulator.js';
 import { kubectl } from '../../support/kube.js';
 import { condition, createJob, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
@@ -162,6 +164,42 @@ describe('operator lifecycle against the real API server and the emulator', () =
       .makeApiClient(EventsV1Api)
       .listNamespacedEvent({ namespace: stack.namespace });
     expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['Adopted', 'SpecMismatch']));
+  });
+
+  it('gives a job to one resource when two name it, and to the other once the first is deleted', async () => {
+    stack = await startStack();
+    await stack.startOperator();
+    await Promise.all([
+      stack.create('twin-a', spec({ jobName: 'twin' })),
+      stack.create('twin-b', spec({ jobName: 'twin' })),
+    ]);
+    const managed = (o: DatasetExportJob) => o.status?.datasetExportJobArn !== undefined;
+    const refused = (o: DatasetExportJob) => condition(o, 'Synced')?.reason === 'AlreadyManaged';
+    const [a, b] = await Promise.all(
+      ['twin-a', 'twin-b'].map((name) => stack.waitFor(name, (o) => managed(o) || refused(o))),
+    );
+    const [owner, other] = managed(a!) ? [a!, b!] : [b!, a!];
+    expect(refused(other)).toBe(true);
+    expect(condition(other, 'Synced')?.message).toContain(
+      `already managed by DatasetExportJob ${stack.namespace}/${owner.metadata?.name}`,
+    );
+    // Both may race to Create; AWS takes one, and the loser learns who owns the job.
+    const creates = (await stack.aws.stats()).CreateDatasetExportJob?.outcomes ?? {};
+    expect(creates.OK).toBe(1);
+    expect(Object.keys(creates).filter((o) => o !== 'OK' && o !== 'ResourceAlreadyExistsException')).toEqual(
+      [],
+    );
+
+    await stack.api.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: stack.namespace,
+      plural: PLURAL,
+      name: owner.metadata?.name ?? '',
+    });
+    const adopted = await stack.waitFor(other.metadata?.name ?? '', (o) => o.status?.status === 'ACTIVE');
+    expect(adopted.status?.datasetExportJobArn).toMatch(/dataset-export-job\/twin$/);
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.outcomes.OK).toBe(1);
   });
 
   it('stops with NameConflict when the name belongs to another dataset, without retrying', async () => {
