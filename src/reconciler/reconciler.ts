@@ -119,7 +119,8 @@ export class Reconciler {
 
   /** Another resource that manages the job: it created it here, or its status records the ARN. */
   private claimant(obj: DatasetExportJob, arn: string): string | undefined {
-    if (obj.status?.datasetExportJobArn !== undefined) return undefined;
+    // A derived name embeds the resource's UID: only a chosen spec.jobName can be named twice.
+    if (obj.status?.datasetExportJobArn !== undefined || obj.spec.jobName === undefined) return undefined;
     const uid = obj.metadata?.uid ?? '';
     const creator = this.createdHere.get(arn);
     if (creator) return creator.uid === uid ? undefined : creator.key;
