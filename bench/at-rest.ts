@@ -2,20 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
-import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
-import { buildOperator, operatorNodeOptions, spawnOperator } from './operator-process.js';
+import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
 import { sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
@@ -37,12 +30,8 @@ async function main(): Promise<void> {
   const controlPlane = await startControlPlane();
   let child: ChildProcess | undefined;
   try {
-    await installCrd(controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
-    const kc = new KubeConfig();
-    kc.loadFromFile(controlPlane.kubeconfigPath);
     const namespace = 'rest';
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-    const api = kc.makeApiClient(CustomObjectsApi);
+    const { api } = await prepareCluster(controlPlane, namespace);
     const started = Date.now();
     const queue = Array.from({ length: N }, (_, i) => i);
     await Promise.all(

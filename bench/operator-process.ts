@@ -1,7 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { ControlPlane } from '../src/local/control-plane.js';
 import { imageEnv } from '../src/local/image-env.js';
+import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 
 /** Compiles the operator, so that it runs as the image runs it: plain Node on compiled code, no loader. */
@@ -10,9 +13,24 @@ export async function buildOperator(): Promise<void> {
   await promisify(execFile)(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')]);
 }
 
+/** The image's environment, read from the Dockerfile once per benchmark. */
+const IMAGE_ENV = imageEnv();
+
 /** The Node options the operator runs with: the image's, unless an experiment names others. */
 export function operatorNodeOptions(override?: string): string {
-  return override || (imageEnv().NODE_OPTIONS ?? '');
+  return override || (IMAGE_ENV.NODE_OPTIONS ?? '');
+}
+
+/** The local control plane made ready for a benchmark: the CRD installed and an empty namespace. */
+export async function prepareCluster(
+  controlPlane: ControlPlane,
+  namespace: string,
+): Promise<{ kc: KubeConfig; api: CustomObjectsApi }> {
+  await installCrd(controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
+  const kc = new KubeConfig();
+  kc.loadFromFile(controlPlane.kubeconfigPath);
+  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+  return { kc, api: kc.makeApiClient(CustomObjectsApi) };
 }
 
 /**
@@ -24,7 +42,7 @@ export function spawnOperator(args: string[], nodeOptions?: string): ChildProces
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
-      ...imageEnv(),
+      ...IMAGE_ENV,
       NODE_OPTIONS: operatorNodeOptions(nodeOptions),
       AWS_ACCESS_KEY_ID: 'AKIDBENCH',
       AWS_SECRET_ACCESS_KEY: 'bench',

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { EventsV1Api } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
@@ -11,11 +11,10 @@ import type { Seed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
-import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { type NodeMemory, readNodeMemory } from './node-memory.js';
-import { buildOperator, operatorNodeOptions, spawnOperator } from './operator-process.js';
+import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
 import { percentile, sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
@@ -104,12 +103,8 @@ async function main(): Promise<void> {
         },
       }),
     });
-    await installCrd(controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
-    const kc = new KubeConfig();
-    kc.loadFromFile(controlPlane.kubeconfigPath);
     const namespace = 'bench';
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-    const api = kc.makeApiClient(CustomObjectsApi);
+    const { kc, api } = await prepareCluster(controlPlane, namespace);
 
     // Per resource: when it was applied, when each status first appeared in a watch, and status writes.
     const applied = new Map<string, number>();

@@ -47,7 +47,11 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.markSynced = resolve;
   });
 
-  constructor(private readonly options: InformerOptions<T>) {}
+  private readonly api: CustomObjectsApi;
+
+  constructor(private readonly options: InformerOptions<T>) {
+    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+  }
 
   get hasSynced(): boolean {
     return this.synced;
@@ -98,15 +102,14 @@ export class ResilientInformer<T extends KubernetesObject> {
    */
   private async listAll(): Promise<KubernetesListObject<T>> {
     const { resource, labelSelector, pageSize = 500 } = this.options;
-    const api = this.options.kubeConfig.makeApiClient(CustomObjectsApi);
     const items: T[] = [];
     let page: ListPage<T>;
     let continueToken: string | undefined;
     do {
       const request = { ...resource, labelSelector, limit: pageSize, _continue: continueToken };
       page = (await (resource.namespace
-        ? api.listNamespacedCustomObject({ ...request, namespace: resource.namespace })
-        : api.listClusterCustomObject(request))) as ListPage<T>;
+        ? this.api.listNamespacedCustomObject({ ...request, namespace: resource.namespace })
+        : this.api.listClusterCustomObject(request))) as ListPage<T>;
       for (const item of page.items) items.push(slim(item));
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);

@@ -18,6 +18,13 @@ describe('personalize-operator import', () => {
   let stack: Stack;
   beforeAll(installCrd);
   afterEach(() => stack.close());
+  /** `personalize-operator import` against the stack's emulator. */
+  const importCli = (...args: string[]) =>
+    run(
+      process.execPath,
+      cliArgs('import', '--region', 'us-east-1', '--personalize-endpoint', stack.aws.emulator.url, ...args),
+      { cwd: packageRoot(), maxBuffer: 16 << 20 },
+    );
 
   it('turns 250 existing jobs, with their tags, into manifests the operator adopts with zero Creates', async () => {
     stack = await startStack({ speed: 1000 });
@@ -26,19 +33,7 @@ describe('personalize-operator import', () => {
       await createDemoJob(stack.aws.client, `Legacy_Export_${i}`, TYPES[i % 3]!, undefined, tags);
     }
     await stack.aws.admin('reset?what=stats', { method: 'POST' });
-    const { stdout, stderr } = await run(
-      process.execPath,
-      cliArgs(
-        'import',
-        '--region',
-        'us-east-1',
-        '--namespace',
-        stack.namespace,
-        '--personalize-endpoint',
-        stack.aws.emulator.url,
-      ),
-      { cwd: packageRoot(), maxBuffer: 16 << 20 },
-    );
+    const { stdout, stderr } = await importCli('--namespace', stack.namespace);
     expect(stderr).toMatch(/read 200 jobs\.\.\./);
     expect(stderr).toMatch(/^250 jobs$/m);
     expect(stdout.split(/^---$/m)).toHaveLength(250);
@@ -83,19 +78,7 @@ describe('personalize-operator import', () => {
   it('prints nothing for a dataset without jobs', async () => {
     stack = await startStack();
     const missing = 'arn:aws:personalize:us-east-1:123456789012:dataset/none/ITEMS';
-    const { stdout, stderr } = await run(
-      process.execPath,
-      cliArgs(
-        'import',
-        '--region',
-        'us-east-1',
-        '--dataset-arn',
-        missing,
-        '--personalize-endpoint',
-        stack.aws.emulator.url,
-      ),
-      { cwd: packageRoot() },
-    );
+    const { stdout, stderr } = await importCli('--dataset-arn', missing);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^0 jobs$/m);
   });
