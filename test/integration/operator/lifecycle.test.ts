@@ -44,13 +44,19 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(table).toMatch(/^NAME\s+STATUS\s+JOB NAME\s+AGE\s+UPDATED\s+DATASET\s+ARN\s+FAILURE REASON$/m);
     expect(table).toMatch(new RegExp(`^happy\\s+ACTIVE\\s+${jobName}\\s`, 'm'));
 
-    const events = await stack.kc
-      .makeApiClient(EventsV1Api)
-      .listNamespacedEvent({ namespace: stack.namespace, fieldSelector: 'regarding.name=happy' });
-    const reasons = events.items.map((e) => e.reason);
-    expect(reasons).toContain('Created');
-    expect(reasons.filter((r) => r === 'StatusChanged').length).toBeGreaterThanOrEqual(2);
-    expect(events.items.every((e) => e.reportingController === 'personalize.ops.dev/operator')).toBe(true);
+    const listEvents = async () =>
+      (
+        await stack.kc
+          .makeApiClient(EventsV1Api)
+          .listNamespacedEvent({ namespace: stack.namespace, fieldSelector: 'regarding.name=happy' })
+      ).items;
+    // Events follow the status write that the watch has already shown.
+    await expect
+      .poll(async () => (await listEvents()).filter((e) => e.reason === 'StatusChanged').length)
+      .toBeGreaterThanOrEqual(2);
+    const events = await listEvents();
+    expect(events.map((e) => e.reason)).toContain('Created');
+    expect(events.every((e) => e.reportingController === 'personalize.ops.dev/operator')).toBe(true);
   });
 
   it('re-reads a finished job from AWS when the reconcile-requested-at annotation changes, and only then', async () => {
@@ -88,9 +94,15 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect((await fetch(`${operator.healthUrl}/healthz`)).status).toBe(200);
     await stack.create('measured', spec());
     await stack.waitFor('measured', (o) => o.status?.status === 'ACTIVE');
-    const text = await (await fetch(`${operator.metricsUrl}/metrics`)).text();
-    const value = (series: string) =>
+    const scrape = async () => (await fetch(`${operator.metricsUrl}/metrics`)).text();
+    const read = (text: string, series: string) =>
       Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    // The watch can show ACTIVE before the reconcile that wrote it returns and is counted.
+    const finalReconcile =
+      'controller_runtime_reconcile_total{controller="datasetexportjob",result="success"}';
+    await expect.poll(async () => read(await scrape(), finalReconcile)).toBeGreaterThanOrEqual(1);
+    const text = await scrape();
+    const value = (series: string) => read(text, series);
     expect(
       value('personalize_operator_aws_requests_total{operation="CreateDatasetExportJob",outcome="OK"}'),
     ).toBe(1);
@@ -101,9 +113,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(value('personalize_operator_status_writes_total')).toBeGreaterThanOrEqual(3);
     expect(value('personalize_operator_status_writes_total')).toBeLessThanOrEqual(4);
     expect(value('personalize_operator_jobs{status="ACTIVE"}')).toBe(1);
-    expect(
-      value('controller_runtime_reconcile_total{controller="datasetexportjob",result="success"}'),
-    ).toBeGreaterThanOrEqual(1);
+    expect(value(finalReconcile)).toBeGreaterThanOrEqual(1);
     expect(
       value('controller_runtime_reconcile_total{controller="datasetexportjob",result="requeue_after"}'),
     ).toBeGreaterThanOrEqual(2);
