@@ -5,7 +5,11 @@ import type { DatasetExportJob, DatasetExportJobSpec } from './types.js';
 export function datasetExportJob(
   name: string,
   spec: DatasetExportJobSpec,
-  metadata: { namespace?: string; labels?: Record<string, string> } = {},
+  metadata: {
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
 ): DatasetExportJob {
   return { apiVersion: `${GROUP}/${VERSION}`, kind: KIND, metadata: { name, ...metadata }, spec };
 }

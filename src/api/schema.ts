@@ -14,6 +14,8 @@ export const SHORT_NAMES = ['dsej'] as const;
 export const CATEGORIES = ['personalize', 'aws'] as const;
 /** Set to any new value (a timestamp, say) to have the job re-read from AWS now, even when it is finished. */
 export const RECONCILE_REQUESTED_ANNOTATION = `${GROUP}/reconcile-requested-at`;
+/** "true" stops all AWS calls for the resource (no Create, no polling) until it is removed or "false". */
+export const PAUSED_ANNOTATION = `${GROUP}/paused`;
 
 const tagKeyRule = `self.all(k, size(k) >= ${AWS.tagKey.minLength} && size(k) <= ${AWS.tagKey.maxLength} && k.matches('${anchored(AWS.tagText).replaceAll('\\', '\\\\')}') && !k.startsWith('${AWS.reservedTagPrefix}'))`;
 

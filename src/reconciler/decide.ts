@@ -1,5 +1,5 @@
 import { AWS } from '../api/aws-constraints.js';
-import { RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
+import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import { type DesiredCondition, findCondition, mergeConditions } from './conditions.js';
@@ -133,13 +133,28 @@ export function reconcileRequest(obj: DatasetExportJob): string | undefined {
 }
 
 /**
+ * Whether the paused annotation stops the resource. Any value but "true" or "false" stops it too, with an
+ * error: a person who wrote "yes" meant to pause, and a Create cannot be taken back.
+ */
+export function pauseOf(obj: DatasetExportJob): 'running' | 'paused' | { invalid: string } {
+  const value = obj.metadata?.annotations?.[PAUSED_ANNOTATION];
+  if (value === undefined || value === 'false') return 'running';
+  if (value === 'true') return 'paused';
+  return {
+    invalid: `metadata.annotations[${PAUSED_ANNOTATION}] must be "true" or "false", not ${JSON.stringify(value)}; nothing is done for this resource until it is`,
+  };
+}
+
+/**
  * The resource needs no AWS call: for the current spec its job reached a final state, or its name belongs to
  * another dataset's job (the spec cannot change, so nothing can make progress), and no re-read is requested.
+ * A resource last seen paused is not settled: once resumed, it reads AWS again.
  */
 export function isSettled(obj: DatasetExportJob): boolean {
   const status = obj.status;
   if (status?.observedGeneration !== obj.metadata?.generation) return false;
   if (reconcileRequest(obj) !== undefined) return false;
+  if (HALTED.has(findCondition(status?.conditions, 'Synced')?.reason ?? '')) return false;
   const terminal = !!status?.status && TERMINAL.has(status.status);
   return terminal || SETTLING_CONFLICTS.has(findCondition(status?.conditions, 'Synced')?.reason ?? '');
 }
@@ -255,6 +270,34 @@ function problem(
 
 export function invalidSpec(obj: DatasetExportJob, message: string, now: Date): Update {
   return problem(obj, {}, 'InvalidSpec', message, { kind: 'none' }, now);
+}
+
+/** Synced reasons under which the operator made no AWS call: the resource was paused or its annotation refused. */
+const HALTED = new Set(['Paused', 'InvalidAnnotation']);
+
+/**
+ * A paused resource: no AWS call, the job conditions kept, Synced=False saying so. A pending reconcile request
+ * stays pending, to be served once resumed.
+ */
+export function paused(obj: DatasetExportJob, now: Date): Update {
+  const old = findCondition(obj.status?.conditions, 'Synced');
+  const message = `Paused by the annotation ${PAUSED_ANNOTATION}: no AWS calls until it is removed or set to "false"`;
+  return {
+    kind: 'update',
+    status: statusWith(
+      obj,
+      {},
+      withSynced(obj, { type: 'Synced', status: 'False', reason: 'Paused', message }),
+      now,
+    ),
+    events:
+      old?.reason === 'Paused' ? [] : [{ type: 'Normal', reason: 'Paused', action: 'Pause', note: message }],
+    requeue: { kind: 'none' },
+  };
+}
+
+export function invalidAnnotation(obj: DatasetExportJob, message: string, now: Date): Update {
+  return problem(obj, {}, 'InvalidAnnotation', message, { kind: 'none' }, now);
 }
 
 const iso = (d: Date | undefined) => d?.toISOString().replace(/\.\d+Z$/, 'Z');

@@ -10,9 +10,12 @@ import {
   type EventSpec,
   type Identity,
   identityOf,
+  invalidAnnotation,
   invalidSpec,
   isSettled,
   type Observation,
+  paused,
+  pauseOf,
   type Requeue,
   type Scope,
   TERMINAL,
@@ -67,6 +70,9 @@ export class Reconciler {
 
   async reconcile(obj: DatasetExportJob, log: Logger): Promise<Requeue> {
     if (obj.metadata?.deletionTimestamp) return { kind: 'none' };
+    const pause = pauseOf(obj);
+    if (pause === 'paused') return this.apply(obj, paused(obj, new Date()), log);
+    if (pause !== 'running') return this.apply(obj, invalidAnnotation(obj, pause.invalid, new Date()), log);
     if (isSettled(obj)) return { kind: 'none' };
     const namespaceScope = (await this.settings.namespaceScope?.(obj.metadata?.namespace ?? '')) ?? {};
     const identity = identityOf(obj, { ...namespaceScope, defaultRegion: this.settings.defaultRegion });

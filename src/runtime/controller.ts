@@ -1,7 +1,14 @@
 import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { resourceKey } from '../api/resource-key.js';
-import { GROUP, KIND, PLURAL, RECONCILE_REQUESTED_ANNOTATION, VERSION } from '../api/schema.js';
+import {
+  GROUP,
+  KIND,
+  PAUSED_ANNOTATION,
+  PLURAL,
+  RECONCILE_REQUESTED_ANNOTATION,
+  VERSION,
+} from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Requeue } from '../reconciler/decide.js';
@@ -70,14 +77,19 @@ export class Controller {
   }
 
   /**
-   * What was last queued per key, the generation and any reconcile request: status-only updates (mostly our
-   * own writes) and other metadata changes need no reconcile.
+   * What was last queued per key, the generation, any reconcile request and the pause: status-only updates
+   * (mostly our own writes) and other metadata changes need no reconcile.
    */
   private readonly queuedFor = new Map<string, string>();
 
   private changed(obj: DatasetExportJob): void {
     const key = resourceKey(obj);
-    const trigger = `${obj.metadata?.generation}/${obj.metadata?.annotations?.[RECONCILE_REQUESTED_ANNOTATION] ?? ''}`;
+    const annotations = obj.metadata?.annotations ?? {};
+    const trigger = JSON.stringify([
+      obj.metadata?.generation,
+      annotations[RECONCILE_REQUESTED_ANNOTATION],
+      annotations[PAUSED_ANNOTATION],
+    ]);
     if (this.queuedFor.get(key) === trigger) return;
     this.queuedFor.set(key, trigger);
     this.enqueue(key);

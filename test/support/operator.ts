@@ -53,9 +53,9 @@ export async function createJob(
   namespace: string,
   name: string,
   jobSpec: DatasetExportJobSpec,
-  labels?: Record<string, string>,
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
 ): Promise<DatasetExportJob> {
-  const body = datasetExportJob(name, jobSpec, labels ? { labels } : {});
+  const body = datasetExportJob(name, jobSpec, metadata);
   return (await api.createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,

@@ -9,6 +9,8 @@ import {
   identityOf,
   isSettled,
   type ObservedJob,
+  paused,
+  pauseOf,
   type Update,
 } from '../../src/reconciler/decide.js';
 
@@ -397,5 +399,57 @@ describe('isSettled and createInput', () => {
       jobOutput: { s3DataDestination: { path: 's3://b/' } },
       tags: [{ tagKey: 'team', tagValue: 'ml' }],
     });
+  });
+});
+
+describe('pause', () => {
+  const annotated = (annotations: Record<string, string>, status?: DatasetExportJob['status']) =>
+    resource({ metadata: { ...resource().metadata, annotations }, status });
+
+  it('reads the annotation strictly: "true" pauses, "false" or none runs, anything else is refused', () => {
+    expect(pauseOf(resource())).toBe('running');
+    expect(pauseOf(annotated({ 'personalize.ops.dev/paused': 'false' }))).toBe('running');
+    expect(pauseOf(annotated({ 'personalize.ops.dev/paused': 'true' }))).toBe('paused');
+    expect(pauseOf(annotated({ 'personalize.ops.dev/paused': 'yes' }))).toEqual({
+      invalid:
+        'metadata.annotations[personalize.ops.dev/paused] must be "true" or "false", not "yes"; nothing is done for this resource until it is',
+    });
+  });
+
+  it('keeps what was seen, says Paused once, and leaves a reconcile request pending', () => {
+    const running = update(
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+    );
+    const request = {
+      'personalize.ops.dev/paused': 'true',
+      'personalize.ops.dev/reconcile-requested-at': 'r1',
+    };
+    const first = paused(annotated(request, running.status), now);
+    expect(first.status).toMatchObject({ status: 'CREATE IN_PROGRESS', jobName: identity.jobName });
+    expect(first.status.lastHandledReconcileAt).toBeUndefined();
+    expect(cond(first, 'Synced')).toMatchObject({ status: 'False', reason: 'Paused' });
+    expect(cond(first, 'Ready')).toEqual(running.status.conditions?.find((c) => c.type === 'Ready'));
+    expect(first.events.map((e) => [e.type, e.reason])).toEqual([['Normal', 'Paused']]);
+    expect(first.requeue).toEqual({ kind: 'none' });
+
+    const again = paused(annotated(request, first.status), new Date(now.getTime() + 60_000));
+    expect(again.status).toEqual(first.status);
+    expect(again.events).toEqual([]);
+  });
+
+  it('unsettles a finished job last seen paused, so resuming reads AWS once more', () => {
+    const finished = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const pausedStatus = paused(
+      annotated({ 'personalize.ops.dev/paused': 'true' }, finished.status),
+      now,
+    ).status;
+    expect(isSettled(resource({ status: finished.status }))).toBe(true);
+    expect(isSettled(resource({ status: pausedStatus }))).toBe(false);
+    const resumed = update(
+      decide(resource({ status: pausedStatus }), identity, { kind: 'found', job: job('ACTIVE') }, settings),
+    );
+    expect(cond(resumed, 'Synced')).toMatchObject({ status: 'True', reason: 'Synced' });
+    expect(resumed.events).toEqual([]);
+    expect(isSettled(resource({ status: resumed.status }))).toBe(true);
   });
 });

@@ -1,28 +1,44 @@
 -- Argo CD health check for personalize.ops.dev/DatasetExportJob, modelled on batch/Job:
 -- ACTIVE is Healthy, CREATE FAILED is Degraded (with AWS's failureReason), anything else Progressing.
--- A resource the operator has given up on until a person acts (its spec is refused, or its job name is
--- taken by a job it does not describe) is Degraded too: it would otherwise look Progressing for ever.
-local stuck = { InvalidSpec = true, NameConflict = true, SpecMismatch = true }
+-- Until the job has finished, a paused resource is Suspended, and one the operator has given up on until a
+-- person acts (its spec or an annotation is refused, or its job name is taken by a job it does not describe)
+-- is Degraded: either would otherwise look Progressing for ever.
+local stuck = { InvalidSpec = true, InvalidAnnotation = true, NameConflict = true, SpecMismatch = true }
 local hs = {}
-local status = obj.status
-if status == nil or status.status == nil then
+local status = obj.status or {}
+local generation = nil
+if obj.metadata ~= nil then
+  generation = obj.metadata.generation
+end
+local synced = nil
+for _, c in ipairs(status.conditions or {}) do
+  if c.type == "Synced" and c.status == "False" then
+    synced = c
+  end
+end
+local finished = status.status == "ACTIVE" or status.status == "CREATE FAILED"
+if synced ~= nil and not finished
+    and (synced.observedGeneration == nil or generation == nil or synced.observedGeneration == generation) then
+  if synced.reason == "Paused" then
+    hs.status = "Suspended"
+    hs.message = synced.message
+    return hs
+  end
+  if stuck[synced.reason] then
+    hs.status = "Degraded"
+    hs.message = synced.reason .. ": " .. synced.message
+    return hs
+  end
+end
+if status.status == nil then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to create the export job"
-  if status ~= nil and status.conditions ~= nil then
-    for _, c in ipairs(status.conditions) do
-      if c.type == "Synced" and c.status == "False" then
-        hs.message = c.reason .. ": " .. c.message
-        if stuck[c.reason] and (c.observedGeneration == nil or obj.metadata == nil
-            or c.observedGeneration == obj.metadata.generation) then
-          hs.status = "Degraded"
-        end
-      end
-    end
+  if synced ~= nil then
+    hs.message = synced.reason .. ": " .. synced.message
   end
   return hs
 end
-if obj.metadata ~= nil and obj.metadata.generation ~= nil and status.observedGeneration ~= nil
-    and status.observedGeneration < obj.metadata.generation then
+if generation ~= nil and status.observedGeneration ~= nil and status.observedGeneration < generation then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to observe the latest spec"
   return hs

@@ -84,8 +84,9 @@ describe('ResilientInformer against the real API server', () => {
 
   it('lists in pages, with the label selector on every page, and slims each object', async () => {
     const namespace = await createTestNamespace(admin, 'informer-pages');
-    for (let i = 0; i < 5; i++) await createJob(objects, namespace, `paged-${i}`, spec(), { shard: 'a' });
-    await createJob(objects, namespace, 'other-shard', spec(), { shard: 'b' });
+    for (let i = 0; i < 5; i++)
+      await createJob(objects, namespace, `paged-${i}`, spec(), { labels: { shard: 'a' } });
+    await createJob(objects, namespace, 'other-shard', spec(), { labels: { shard: 'b' } });
     const seen: string[] = [];
     informer = new ResilientInformer<DatasetExportJob>({
       kubeConfig: admin,

@@ -86,6 +86,47 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
   });
 
+  it('makes no AWS call for a paused resource, before Create or while polling, and resumes when unpaused', async () => {
+    // Speed 2: the job is in progress for 4 s, long enough to pause it mid-way.
+    stack = await startStack({ speed: 2 });
+    await stack.startOperator();
+    const synced = (reason: string) => (o: DatasetExportJob) => condition(o, 'Synced')?.reason === reason;
+    const dsej = (name: string) => ['-n', stack.namespace, `dsej/${name}`];
+    const calls = async () =>
+      Object.values(await stack.aws.stats()).reduce((sum, op) => sum + (op?.calls ?? 0), 0);
+
+    await createJob(stack.api, stack.namespace, 'staged', spec(), {
+      annotations: { 'personalize.ops.dev/paused': 'true' },
+    });
+    await createJob(stack.api, stack.namespace, 'typo', spec(), {
+      annotations: { 'personalize.ops.dev/paused': 'yes' },
+    });
+    const staged = await stack.waitFor('staged', synced('Paused'));
+    expect(condition(staged, 'Synced')?.status).toBe('False');
+    const typo = await stack.waitFor('typo', synced('InvalidAnnotation'));
+    expect(condition(typo, 'Synced')?.message).toMatch(
+      /^metadata\.annotations\[personalize\.ops\.dev\/paused\] must be "true" or "false", not "yes"/,
+    );
+    expect(await calls()).toBe(0);
+
+    await kubectl(['annotate', ...dsej('staged'), 'personalize.ops.dev/paused-']);
+    const running = await stack.waitFor('staged', (o) => o.status?.status === 'CREATE IN_PROGRESS');
+    await kubectl(['annotate', ...dsej('staged'), 'personalize.ops.dev/paused=true']);
+    await stack.waitFor('staged', synced('Paused'));
+    await stack.aws.admin('reset?what=stats', { method: 'POST' });
+    // Past the job's end in AWS: a running operator would have seen ACTIVE by now.
+    const endsAt = Date.parse(running.status?.creationDateTime ?? '') + 5_000;
+    await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now()) + 500));
+    expect(await calls()).toBe(0);
+    expect((await stack.get('staged')).status?.status).toBe('CREATE IN_PROGRESS');
+
+    await kubectl(['annotate', '--overwrite', ...dsej('staged'), 'personalize.ops.dev/paused=false']);
+    const done = await stack.waitFor('staged', (o) => o.status?.status === 'ACTIVE');
+    expect(condition(done, 'Synced')?.status).toBe('True');
+    expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
+    expect((await stack.get('typo')).status?.status).toBeUndefined();
+  });
+
   it('serves probes and metrics whose numbers move', async () => {
     stack = await startStack();
     const addr = { host: '127.0.0.1', port: 0 };
@@ -127,7 +168,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
   it('reconciles only resources matching --selector, so deployments can shard a fleet', async () => {
     stack = await startStack();
     await stack.startOperator({ labelSelector: 'shard=a' });
-    await createJob(stack.api, stack.namespace, 'mine', spec(), { shard: 'a' });
+    await createJob(stack.api, stack.namespace, 'mine', spec(), { labels: { shard: 'a' } });
     await stack.create('theirs', spec());
     await stack.waitFor('mine', (o) => o.status?.status === 'ACTIVE');
     await new Promise((r) => setTimeout(r, 300));
