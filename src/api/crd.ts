@@ -28,6 +28,13 @@ export function datasetExportJobCrd() {
           additionalPrinterColumns: [
             { name: 'Status', type: 'string', jsonPath: '.status.status', description: "AWS's job status" },
             {
+              name: 'Sync',
+              type: 'string',
+              jsonPath: '.status.conditions[?(@.type=="Synced")].reason',
+              description:
+                'How the last reconcile ended: Synced, Creating, Paused, or what stopped it (Throttled, AccessDenied, SpecMismatch, …)',
+            },
+            {
               name: 'Job Name',
               type: 'string',
               jsonPath: '.status.jobName',
