@@ -41,7 +41,9 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect((await stack.aws.stats()).CreateDatasetExportJob).toEqual({ calls: 1, outcomes: { OK: 1 } });
 
     const table = await kubectl(['get', 'dsej', '-n', stack.namespace, '-o', 'wide']);
-    expect(table).toMatch(/^NAME\s+STATUS\s+SYNC\s+JOB NAME\s+AGE\s+UPDATED\s+DATASET\s+ARN\s+FAILURE REASON$/m);
+    expect(table).toMatch(
+      /^NAME\s+STATUS\s+SYNC\s+JOB NAME\s+AGE\s+UPDATED\s+DATASET\s+ARN\s+FAILURE REASON$/m,
+    );
     expect(table).toMatch(new RegExp(`^happy\\s+ACTIVE\\s+Synced\\s+${jobName}\\s`, 'm'));
 
     const listEvents = async () =>
