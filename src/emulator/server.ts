@@ -21,7 +21,7 @@ import { loadRecords } from './records.js';
 import { applySeed, DEMO_SEED, type Seed } from './seed.js';
 import { Store } from './store.js';
 import { StsEmulator } from './sts.js';
-import { listTagsForResource } from './tags.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
 
 const OPERATIONS: Record<string, Operation> = {
   CreateDatasetExportJob: createDatasetExportJob,
@@ -33,6 +33,8 @@ const OPERATIONS: Record<string, Operation> = {
   DescribeDataset: describeDataset,
   ListDatasets: listDatasets,
   ListTagsForResource: listTagsForResource,
+  TagResource: tagResource,
+  UntagResource: untagResource,
 };
 
 const TARGET_PREFIX = 'AmazonPersonalize.';

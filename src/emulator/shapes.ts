@@ -41,6 +41,13 @@ export const NEXT_TOKEN: Shape = { kind: 'string', max: 1500, pattern: re('\\p{A
 export const MAX_RESULTS: Shape = { kind: 'integer', min: 1, max: 100 };
 export const INGESTION_MODE: Shape = { kind: 'enum', values: AWS.ingestionModes };
 const TAG_TEXT = re(AWS.tagText, 'u');
+export const TAG_KEY: Shape = {
+  kind: 'string',
+  min: AWS.tagKey.minLength,
+  max: AWS.tagKey.maxLength,
+  pattern: TAG_TEXT,
+  sensitive: true,
+};
 export const TAGS: Shape = {
   kind: 'list',
   max: 200,
@@ -48,13 +55,7 @@ export const TAGS: Shape = {
     kind: 'structure',
     required: ['tagKey', 'tagValue'],
     members: {
-      tagKey: {
-        kind: 'string',
-        min: AWS.tagKey.minLength,
-        max: AWS.tagKey.maxLength,
-        pattern: TAG_TEXT,
-        sensitive: true,
-      },
+      tagKey: TAG_KEY,
       tagValue: {
         kind: 'string',
         min: AWS.tagValue.minLength,

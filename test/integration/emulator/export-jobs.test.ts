@@ -13,6 +13,10 @@ import {
   ResourceAlreadyExistsException,
   ResourceInUseException,
   ResourceNotFoundException,
+  TagResourceCommand,
+  TooManyTagKeysException,
+  TooManyTagsException,
+  UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -219,6 +223,55 @@ describe('emulator export jobs', () => {
     const invalid = await tagsOf('not-an-arn').catch((e) => e);
     expect(invalid).toBeInstanceOf(InvalidInputException);
     expect(invalid.message).toMatch(/^resourceArn: /);
+  });
+
+  it('adds, overwrites and removes tags, within the per-resource limit and the key rules', async () => {
+    t = await startTestEmulator();
+    const { datasetExportJobArn: resourceArn } = await t.client.send(
+      new CreateDatasetExportJobCommand({
+        jobName: 'retagged',
+        datasetArn: demoDataset('USERS'),
+        roleArn: ROLE,
+        jobOutput: output('s3://b/'),
+        tags: [{ tagKey: 'team', tagValue: 'ml' }],
+      }),
+    );
+    const tagsOf = async () => (await t.client.send(new ListTagsForResourceCommand({ resourceArn }))).tags;
+    const tag = (tags: { tagKey: string; tagValue: string }[]) =>
+      t.client.send(new TagResourceCommand({ resourceArn, tags })).catch((e) => e);
+    const untag = (tagKeys: string[]) =>
+      t.client.send(new UntagResourceCommand({ resourceArn, tagKeys })).catch((e) => e);
+
+    await tag([
+      { tagKey: 'team', tagValue: 'search' },
+      { tagKey: 'owner', tagValue: 'ana' },
+    ]);
+    expect(await tagsOf()).toEqual([
+      { tagKey: 'team', tagValue: 'search' },
+      { tagKey: 'owner', tagValue: 'ana' },
+    ]);
+    await untag(['owner', 'never-there']);
+    expect(await tagsOf()).toEqual([{ tagKey: 'team', tagValue: 'search' }]);
+
+    const many = Array.from({ length: 50 }, (_, i) => ({ tagKey: `k${i}`, tagValue: '' }));
+    const tooMany = await tag(many);
+    expect(tooMany).toBeInstanceOf(TooManyTagsException);
+    expect(tooMany.message).toBe('tags: 51 tags exceed the limit of 50 per resource');
+    const reserved = await tag([{ tagKey: 'aws:owner', tagValue: 'x' }]);
+    expect(reserved).toBeInstanceOf(InvalidInputException);
+    expect(reserved.message).toBe('tags: the tag key aws:owner uses the reserved prefix aws:');
+    const badKey = await untag(['no#hash']);
+    expect(badKey).toBeInstanceOf(InvalidInputException);
+    expect(badKey.message).toMatch(/^tagKeys\[0\]: value \(sensitive\) does not match the pattern/);
+    const tooManyKeys = await untag(many.map((m) => m.tagKey).concat('k50'));
+    expect(tooManyKeys).toBeInstanceOf(TooManyTagKeysException);
+    expect(await tagsOf()).toEqual([{ tagKey: 'team', tagValue: 'search' }]);
+
+    const unknown = 'arn:aws:personalize:us-east-1:123456789012:dataset-export-job/never';
+    const missing = await t.client
+      .send(new TagResourceCommand({ resourceArn: unknown, tags: [{ tagKey: 'a', tagValue: 'b' }] }))
+      .catch((e) => e);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('caps in-flight jobs with LimitExceededException when configured', async () => {
