@@ -31,7 +31,7 @@ describe('personalize-operator dev (README first command)', () => {
         'dsej/demo-items',
       ]);
       const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'dsej', '-n', 'default']);
-      expect(stdout).toMatch(/^demo-items\s+ACTIVE\s+default-demo-items-[0-9a-f]{10}\s/m);
+      expect(stdout).toMatch(/^demo-items\s+ACTIVE\s+Synced\s+default-demo-items-[0-9a-f]{10}\s/m);
       const s3 = /exports land in (\S+)\)/.exec(dev.output())?.[1] ?? '';
       const job = /default-demo-items-[0-9a-f]{10}/.exec(stdout)?.[0] ?? '';
       expect(existsSync(join(s3, 'demo-exports', 'items', job, 'part-00000.csv'))).toBe(true);
