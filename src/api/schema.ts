@@ -17,12 +17,22 @@ export const RECONCILE_REQUESTED_ANNOTATION = `${GROUP}/reconcile-requested-at`;
 /** "true" stops all AWS calls for the resource (no Create, no polling) until it is removed or "false". */
 export const PAUSED_ANNOTATION = `${GROUP}/paused`;
 
+/** Every spec field but tags: what CreateDatasetExportJob fixed for good. */
+export const IMMUTABLE_SPEC_FIELDS = [
+  'jobName',
+  'datasetArn',
+  'ingestionMode',
+  'roleArn',
+  'jobOutput',
+  'region',
+] as const;
+
 const tagKeyRule = `self.all(k, size(k) >= ${AWS.tagKey.minLength} && size(k) <= ${AWS.tagKey.maxLength} && k.matches('${anchored(AWS.tagText).replaceAll('\\', '\\\\')}') && !k.startsWith('${AWS.reservedTagPrefix}'))`;
 
 export const specSchema = {
   type: 'object',
   description:
-    'The export to run: the members of CreateDatasetExportJob. The whole spec is immutable once created; to export again, create a new DatasetExportJob.',
+    'The export to run: the members of CreateDatasetExportJob. Every field but tags is immutable once created; to export again, create a new DatasetExportJob.',
   required: ['datasetArn', 'roleArn', 'jobOutput'],
   properties: {
     jobName: {
@@ -81,7 +91,7 @@ export const specSchema = {
     },
     tags: {
       type: 'object',
-      description: `Tags for the export job, as key: value (at most ${AWS.maxTagsPerResource}; keys may not start with ${AWS.reservedTagPrefix}).`,
+      description: `Tags for the export job, as key: value (at most ${AWS.maxTagsPerResource}; keys may not start with ${AWS.reservedTagPrefix}). The only field that can change: the operator makes the job's tags in AWS exactly these (TagResource, UntagResource). Left out, the tags of an adopted job are left alone.`,
       maxProperties: AWS.maxTagsPerResource,
       additionalProperties: {
         type: 'string',
@@ -103,13 +113,11 @@ export const specSchema = {
       pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
     },
   },
-  'x-kubernetes-validations': [
-    {
-      rule: 'self == oldSelf',
-      message:
-        'spec is immutable: an export job cannot be changed once created; to export again, create a new DatasetExportJob',
-    },
-  ],
+  // One rule per field, so the error names the field; has() makes adding or removing an optional field a change.
+  'x-kubernetes-validations': IMMUTABLE_SPEC_FIELDS.map((field) => ({
+    rule: `has(self.${field}) == has(oldSelf.${field}) && (!has(self.${field}) || self.${field} == oldSelf.${field})`,
+    message: `spec.${field} is immutable: an export job cannot be changed once created (only spec.tags can); to export again, create a new DatasetExportJob`,
+  })),
 } as const;
 
 const conditionSchema = {
@@ -155,6 +163,12 @@ export const statusSchema = {
       type: 'integer',
       format: 'int64',
       description: 'The metadata.generation this status was computed for.',
+    },
+    tags: {
+      type: 'object',
+      description:
+        "The job's tags in AWS as the operator last set or read them; it applies spec.tags when they differ.",
+      additionalProperties: { type: 'string' },
     },
     lastHandledReconcileAt: {
       type: 'string',

@@ -3,21 +3,24 @@ import {
   type CreateDatasetExportJobCommandInput,
   DescribeDatasetExportJobCommand,
   ListDatasetExportJobsCommand,
+  ListTagsForResourceCommand,
   PersonalizeClient,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Logger } from 'pino';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Identity, Observation, ObservedJob } from '../reconciler/decide.js';
-import { classifyAwsError } from './errors.js';
+import type { TagPlan, Tags } from '../reconciler/tags.js';
+import { type ClassifiedError, classifyAwsError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 
-export type CreateResult =
-  | { kind: 'created'; arn: string }
-  | { kind: 'exists' }
-  | Extract<Observation, { kind: 'failed' }>;
+type Failed = { kind: 'failed'; error: ClassifiedError };
+
+export type CreateResult = { kind: 'created'; arn: string } | { kind: 'exists' } | Failed;
 
 export interface GatewayOptions {
   /** Endpoint override: a VPC endpoint or the emulator. */
@@ -131,14 +134,11 @@ export class PersonalizeGateway {
         },
       };
     } catch (err) {
-      const error = classifyAwsError(err);
-      this.count('DescribeDatasetExportJob', error.code);
-      if (err instanceof ResourceNotFoundException) return { kind: 'missing' };
-      log.warn(
-        { code: error.code, requestId: error.requestId, errorClass: error.class },
-        'DescribeDatasetExportJob failed',
-      );
-      return { kind: 'failed', error };
+      if (err instanceof ResourceNotFoundException) {
+        this.count('DescribeDatasetExportJob', err.name);
+        return { kind: 'missing' };
+      }
+      return this.failed('DescribeDatasetExportJob', err, log);
     }
   }
 
@@ -155,14 +155,11 @@ export class PersonalizeGateway {
       log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
       return { kind: 'created', arn: out.datasetExportJobArn ?? identity.arn };
     } catch (err) {
-      const error = classifyAwsError(err);
-      this.count('CreateDatasetExportJob', error.code);
-      if (err instanceof ResourceAlreadyExistsException) return { kind: 'exists' };
-      log.warn(
-        { code: error.code, requestId: error.requestId, errorClass: error.class },
-        'CreateDatasetExportJob failed',
-      );
-      return { kind: 'failed', error };
+      if (err instanceof ResourceAlreadyExistsException) {
+        this.count('CreateDatasetExportJob', err.name);
+        return { kind: 'exists' };
+      }
+      return this.failed('CreateDatasetExportJob', err, log);
     }
   }
 
@@ -200,7 +197,7 @@ export class PersonalizeGateway {
     identity: Identity,
     datasetArn: string,
     log: Logger,
-  ): Promise<Map<string, ObservedJob> | Extract<Observation, { kind: 'failed' }>> {
+  ): Promise<Map<string, ObservedJob> | Failed> {
     const jobs = new Map<string, ObservedJob>();
     let nextToken: string | undefined;
     try {
@@ -226,14 +223,61 @@ export class PersonalizeGateway {
       log.debug({ datasetArn, jobs: jobs.size }, 'listed jobs');
       return jobs;
     } catch (err) {
-      const error = classifyAwsError(err);
-      this.count('ListDatasetExportJobs', error.code);
-      log.warn(
-        { code: error.code, requestId: error.requestId, errorClass: error.class },
-        'ListDatasetExportJobs failed',
-      );
-      return { kind: 'failed', error };
+      return this.failed('ListDatasetExportJobs', err, log);
     }
+  }
+
+  /** The job's tags in AWS (ListTagsForResource). */
+  async tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed> {
+    try {
+      const out = await this.send(identity, 'ListTagsForResource', (c) =>
+        c.send(new ListTagsForResourceCommand({ resourceArn: identity.arn })),
+      );
+      this.count('ListTagsForResource', 'OK');
+      return {
+        kind: 'tags',
+        tags: Object.fromEntries((out.tags ?? []).map((t) => [t.tagKey ?? '', t.tagValue ?? ''])),
+      };
+    } catch (err) {
+      return this.failed('ListTagsForResource', err, log);
+    }
+  }
+
+  /** Sets and removes tags: TagResource and UntagResource, each only when it has something to do. */
+  async retag(identity: Identity, plan: TagPlan, log: Logger): Promise<{ kind: 'retagged' } | Failed> {
+    const tags = Object.entries(plan.set).map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
+    if (!tags.length && !plan.remove.length) return { kind: 'retagged' };
+    let operation = 'TagResource';
+    try {
+      if (tags.length) {
+        await this.send(identity, operation, (c) =>
+          c.send(new TagResourceCommand({ resourceArn: identity.arn, tags })),
+        );
+        this.count(operation, 'OK');
+      }
+      operation = 'UntagResource';
+      if (plan.remove.length) {
+        await this.send(identity, operation, (c) =>
+          c.send(new UntagResourceCommand({ resourceArn: identity.arn, tagKeys: plan.remove })),
+        );
+        this.count(operation, 'OK');
+      }
+      log.info({ set: Object.keys(plan.set), removed: plan.remove }, 'applied spec.tags');
+      return { kind: 'retagged' };
+    } catch (err) {
+      return this.failed(operation, err, log);
+    }
+  }
+
+  /** Counts and logs a failed call (code and request ID only, never the request) for the reconciler. */
+  private failed(operation: string, err: unknown, log: Logger): Failed {
+    const error = classifyAwsError(err);
+    this.count(operation, error.code);
+    log.warn(
+      { code: error.code, requestId: error.requestId, errorClass: error.class },
+      `${operation} failed`,
+    );
+    return { kind: 'failed', error };
   }
 
   destroy(): void {

@@ -7,7 +7,7 @@ export type { DatasetExportJobSpec } from '../api/types.js';
 
 export interface DatasetExportJobProps {
   readonly metadata?: ApiObjectMetadata;
-  /** The export, typed from the same definition as the CRD (immutable once applied). */
+  /** The export, typed from the same definition as the CRD (all but tags immutable once applied). */
   readonly spec: DatasetExportJobSpec;
 }
 

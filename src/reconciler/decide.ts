@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { AWS } from '../api/aws-constraints.js';
 import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
@@ -155,6 +156,7 @@ export function isSettled(obj: DatasetExportJob): boolean {
   if (status?.observedGeneration !== obj.metadata?.generation) return false;
   if (reconcileRequest(obj) !== undefined) return false;
   if (HALTED.has(findCondition(status?.conditions, 'Synced')?.reason ?? '')) return false;
+  if (status?.datasetExportJobArn !== undefined && !tagsInSync(obj)) return false;
   const terminal = !!status?.status && TERMINAL.has(status.status);
   return terminal || SETTLING_CONFLICTS.has(findCondition(status?.conditions, 'Synced')?.reason ?? '');
 }
@@ -272,6 +274,11 @@ export function invalidSpec(obj: DatasetExportJob, message: string, now: Date): 
   return problem(obj, {}, 'InvalidSpec', message, { kind: 'none' }, now);
 }
 
+/** Whether AWS already has spec.tags, as far as status.tags knows; no tags on either side is in sync. */
+export function tagsInSync(obj: DatasetExportJob): boolean {
+  return isDeepStrictEqual(obj.spec.tags ?? {}, obj.status?.tags ?? {});
+}
+
 /** Synced reasons under which the operator made no AWS call: the resource was paused or its annotation refused. */
 const HALTED = new Set(['Paused', 'InvalidAnnotation']);
 
@@ -299,6 +306,14 @@ export function paused(obj: DatasetExportJob, now: Date): Update {
 export function invalidAnnotation(obj: DatasetExportJob, message: string, now: Date): Update {
   return problem(obj, {}, 'InvalidAnnotation', message, { kind: 'none' }, now);
 }
+
+/** AWS's error as a condition message: code, message and the request ID to quote to AWS support. */
+export const errorMessage = (error: ClassifiedError) =>
+  `${error.code}: ${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}`;
+
+/** Transient failures back off; those that need a person are retried slowly. */
+export const retryAfter = (error: ClassifiedError, settings: DecideSettings): Requeue =>
+  error.class === 'transient' ? { kind: 'backoff' } : { kind: 'after', ms: settings.actionableRetryMs };
 
 const iso = (d: Date | undefined) => d?.toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -331,10 +346,7 @@ export function decide(
   switch (observation.kind) {
     case 'failed': {
       const { error } = observation;
-      const message = `${error.code}: ${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}`;
-      const requeue: Requeue =
-        error.class === 'transient' ? { kind: 'backoff' } : { kind: 'after', ms: settings.actionableRetryMs };
-      return problem(obj, identity, error.reason, message, requeue, now);
+      return problem(obj, identity, error.reason, errorMessage(error), retryAfter(error, settings), now);
     }
     case 'missing': {
       if (justCreated) {
@@ -347,6 +359,7 @@ export function decide(
               datasetExportJobArn: identity.arn,
               jobName: identity.jobName,
               region: identity.region,
+              tags: obj.spec.tags,
               ...handled(obj),
             },
             withSynced(obj, {
@@ -455,6 +468,7 @@ export function decide(
             failureReason: job.failureReason,
             creationDateTime: iso(job.creationDateTime),
             lastUpdatedDateTime: iso(job.lastUpdatedDateTime),
+            ...(justCreated ? { tags: obj.spec.tags } : {}),
             ...handled(obj),
           },
           jobConditions(job),

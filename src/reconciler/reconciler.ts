@@ -21,6 +21,7 @@ import {
   TERMINAL,
   type Update,
 } from './decide.js';
+import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 
 /** The Kubernetes side effects a reconcile may have. */
 export interface ReconcileEffects {
@@ -102,7 +103,18 @@ export class Reconciler {
         throw new Error(`AWS accepted CreateDatasetExportJob for ${identity.arn} but cannot describe it`);
       }
     }
+    if (needsTagSync(obj, decision)) decision = await this.syncTags(obj, identity, decision, jobLog);
     return this.apply(obj, decision, jobLog);
+  }
+
+  /** Makes the job's tags in AWS spec.tags: reads them, then sets and removes only what differs. */
+  private async syncTags(obj: DatasetExportJob, identity: Identity, update: Update, log: Logger) {
+    const actual = await this.gateway.tags(identity, log);
+    if (actual.kind === 'failed') return tagsFailed(obj, update, actual.error, this.decideSettings());
+    const plan = tagPlan(obj.spec.tags, actual.tags);
+    const applied = await this.gateway.retag(identity, plan, log);
+    if (applied.kind === 'failed') return tagsFailed(obj, update, applied.error, this.decideSettings());
+    return tagsApplied(obj, update, plan);
   }
 
   /**

@@ -14,6 +14,7 @@ import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Requeue } from '../reconciler/decide.js';
 import type { Reconciler } from '../reconciler/reconciler.js';
 import { ResilientInformer } from './informer.js';
+import { replacingMergePatch } from './merge-patch.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface ControllerOptions {
@@ -188,7 +189,7 @@ export function statusWriter(kubeConfig: KubeConfig) {
         namespace: obj.metadata?.namespace ?? '',
         plural: PLURAL,
         name: obj.metadata?.name ?? '',
-        body: { status },
+        body: { status: replacingMergePatch(obj.status ?? {}, status ?? {}) },
         fieldManager: 'personalize-operator',
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),

@@ -2,7 +2,7 @@ import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-persona
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AWS } from '../../src/api/aws-constraints.js';
 import { datasetExportJobCrd } from '../../src/api/crd.js';
-import { specSchema } from '../../src/api/schema.js';
+import { IMMUTABLE_SPEC_FIELDS, specSchema } from '../../src/api/schema.js';
 import type { DatasetExportJobSpec, DatasetExportJobStatus } from '../../src/api/types.js';
 import { INGESTION_MODE, NAME } from '../../src/emulator/shapes.js';
 
@@ -20,6 +20,13 @@ describe('the DatasetExportJob definition', () => {
 
   it('lists exactly the members AWS requires as required', () => {
     expect([...specSchema.required].sort()).toEqual(['datasetArn', 'jobOutput', 'roleArn']);
+  });
+
+  it('makes every spec field but tags immutable, one rule per field', () => {
+    expect([...IMMUTABLE_SPEC_FIELDS, 'tags'].sort()).toEqual(Object.keys(specSchema.properties).sort());
+    expect(specSchema['x-kubernetes-validations'].map((v) => v.message.split(' ')[0])).toEqual(
+      IMMUTABLE_SPEC_FIELDS.map((field) => `spec.${field}`),
+    );
   });
 
   it('shares its constraints with the emulator', () => {

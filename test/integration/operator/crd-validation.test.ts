@@ -127,25 +127,30 @@ describe('DatasetExportJob CRD validation by the real API server', () => {
     expect(stored.spec.ingestionMode).toBe('PUT');
   });
 
-  it('rejects any change to spec with a message that says what to do', async () => {
+  it('rejects a change to any spec field but tags, naming the field and saying what to do', async () => {
     await kubectl(['apply', '-f', '-'], JSON.stringify(manifest('frozen', spec())));
-    const edit = api.patchNamespacedCustomObject(
-      {
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        name: 'frozen',
-        body: { spec: { ingestionMode: 'ALL' } },
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    const edit = (patch: Record<string, unknown>) =>
+      api.patchNamespacedCustomObject(
+        { group: GROUP, version: VERSION, namespace, plural: PLURAL, name: 'frozen', body: { spec: patch } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    await expect(edit({ ingestionMode: 'ALL' })).rejects.toThrow(
+      /spec\.ingestionMode is immutable: an export job cannot be changed once created \(only spec\.tags can\); to export again, create a new DatasetExportJob/,
     );
-    await expect(edit).rejects.toThrow(
-      /spec is immutable: an export job cannot be changed once created; to export again, create a new DatasetExportJob/,
-    );
+    await expect(edit({ jobOutput: { s3DataDestination: { kmsKeyArn: null } } })).resolves.toBeDefined();
+    await expect(
+      edit({ jobOutput: { s3DataDestination: { kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k' } } }),
+    ).rejects.toThrow(/spec\.jobOutput is immutable/);
+    // Adding an optional field is a change too.
     await expect(
       kubectl(['apply', '-f', '-'], JSON.stringify(manifest('frozen', spec({ jobName: 'other' })))),
-    ).rejects.toThrow(/spec is immutable/);
+    ).rejects.toThrow(/spec\.jobName is immutable/);
+    await expect(edit({ region: 'us-east-1' })).rejects.toThrow(/spec\.region is immutable/);
+
+    const retagged = (await edit({ tags: { team: 'ml' } })) as DatasetExportJob;
+    expect(retagged.spec.tags).toEqual({ team: 'ml' });
+    expect(retagged.metadata?.generation).toBe(2);
+    await expect(edit({ tags: { 'aws:owner': 'x' } })).rejects.toThrow(/may not start with aws:/);
   });
 
   it('documents every field for kubectl explain and serves the short name and categories', async () => {

@@ -1,0 +1,86 @@
+import type { DatasetExportJob } from '../api/types.js';
+import type { ClassifiedError } from '../aws/errors.js';
+import { findCondition, mergeConditions } from './conditions.js';
+import { type DecideSettings, errorMessage, retryAfter, tagsInSync, type Update } from './decide.js';
+
+/**
+ * spec.tags is the one field that can change: the job's tags in AWS are made exactly spec.tags. status.tags
+ * records what the operator last set or read, so tags are read from AWS only when the two differ (after an
+ * edit, an adoption, or an upgrade from a version that did not record them), never on every poll.
+ */
+export type Tags = Record<string, string>;
+
+export interface TagPlan {
+  set: Tags;
+  remove: string[];
+}
+
+/** An update for a job that exists and was read without error, whose tags the spec wants changed. */
+export function needsTagSync(obj: DatasetExportJob, update: Update): boolean {
+  const { status } = update;
+  return (
+    status.status !== undefined &&
+    findCondition(status.conditions, 'Synced')?.status === 'True' &&
+    !tagsInSync({ ...obj, status })
+  );
+}
+
+/** The calls that turn the tags AWS has into spec.tags. */
+export function tagPlan(desired: Tags | undefined, actual: Tags): TagPlan {
+  const want = desired ?? {};
+  return {
+    set: Object.fromEntries(Object.entries(want).filter(([key, value]) => actual[key] !== value)),
+    remove: Object.keys(actual).filter((key) => !(key in want)),
+  };
+}
+
+/** The update once AWS has spec.tags: status records them, and an event says what changed. */
+export function tagsApplied(obj: DatasetExportJob, update: Update, plan: TagPlan): Update {
+  const set = Object.keys(plan.set).sort();
+  // Keys only: AWS treats tag values as sensitive, and the spec shows them to whoever may read them.
+  const note = [
+    set.length ? `set ${set.join(', ')}` : '',
+    plan.remove.length ? `removed ${[...plan.remove].sort().join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    ...update,
+    status: { ...update.status, tags: { ...(obj.spec.tags ?? {}) } },
+    events: note
+      ? [...update.events, { type: 'Normal', reason: 'TagsUpdated', action: 'Tag', note: `Tags ${note}` }]
+      : update.events,
+  };
+}
+
+/**
+ * The update when reading or changing tags failed: the job's status is still mirrored, Synced says what
+ * failed, status.tags stays as it was so the next reconcile tries again.
+ */
+export function tagsFailed(
+  obj: DatasetExportJob,
+  update: Update,
+  error: ClassifiedError,
+  settings: DecideSettings,
+): Update {
+  const message = `Could not apply spec.tags: ${errorMessage(error)}`;
+  const old = findCondition(obj.status?.conditions, 'Synced');
+  const repeated = old?.status === 'False' && old.reason === error.reason && old.message === message;
+  const desired = (update.status.conditions ?? []).map((c) =>
+    c.type === 'Synced'
+      ? { type: c.type, status: 'False' as const, reason: error.reason, message }
+      : { type: c.type, status: c.status, reason: c.reason, message: c.message },
+  );
+  return {
+    kind: 'update',
+    status: {
+      ...update.status,
+      tags: obj.status?.tags,
+      conditions: mergeConditions(obj.status?.conditions, desired, obj.metadata?.generation, settings.now),
+    },
+    events: repeated
+      ? update.events
+      : [...update.events, { type: 'Warning', reason: error.reason, action: 'Tag', note: message }],
+    requeue: retryAfter(error, settings),
+  };
+}
