@@ -178,7 +178,7 @@ export const statusSchema = {
     conditions: {
       type: 'array',
       description:
-        'Ready (True only when ACTIVE), Complete (the job finished: ACTIVE), Failed (CREATE FAILED, with the reason), Synced (False while AWS calls fail).',
+        'Ready (True only when ACTIVE), Complete (the job finished: ACTIVE), Failed (CREATE FAILED, with the reason), Synced (False while AWS calls fail, or paused), and for kstatus (Flux): Reconciling (on its way, or retrying an error that clears by itself) and Stalled (failed, or a person must act).',
       items: conditionSchema,
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['type'],

@@ -44,6 +44,9 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
+/** The Synced reasons of `transient` failures, which clear by themselves. */
+export const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['Throttled', 'AWSUnavailable']);
+
 export function classifyAwsError(err: unknown): ClassifiedError {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SdkErrorShape;
   const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { AWS } from '../api/aws-constraints.js';
 import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
-import type { ClassifiedError } from '../aws/errors.js';
+import { type ClassifiedError, TRANSIENT_REASONS } from '../aws/errors.js';
 import { type DesiredCondition, findCondition, mergeConditions } from './conditions.js';
 import { derivedJobName } from './job-name.js';
 
@@ -242,8 +242,50 @@ function statusWith(
     ...obj.status,
     ...fields,
     observedGeneration: obj.metadata?.generation,
-    conditions: mergeConditions(obj.status?.conditions, conditions, obj.metadata?.generation, now),
+    conditions: mergeConditions(
+      obj.status?.conditions,
+      withProgress(conditions),
+      obj.metadata?.generation,
+      now,
+    ),
   };
+}
+
+/**
+ * Adds kstatus's Reconciling and Stalled, which Flux, kpt and cli-utils read for custom resources (without
+ * Ready alone, kstatus waits for ever on a failed job). Reconciling: the job is on its way, or a retry may
+ * clear an error by itself. Stalled: the job failed, or a person must act. A paused resource is neither, so
+ * kstatus goes by Ready: in progress until the job is ACTIVE.
+ */
+export function withProgress(conditions: readonly DesiredCondition[]): DesiredCondition[] {
+  const own = conditions.filter((c) => c.type !== 'Reconciling' && c.type !== 'Stalled');
+  return [...own, ...progressOf(own)];
+}
+
+function progressOf(own: readonly DesiredCondition[]): [DesiredCondition, DesiredCondition] {
+  const get = (type: string) => own.find((c) => c.type === type);
+  const pair = (
+    active: 'Reconciling' | 'Stalled' | undefined,
+    { reason, message }: { reason: string; message: string },
+  ): [DesiredCondition, DesiredCondition] => [
+    { type: 'Reconciling', status: active === 'Reconciling' ? 'True' : 'False', reason, message },
+    { type: 'Stalled', status: active === 'Stalled' ? 'True' : 'False', reason, message },
+  ];
+  const failed = get('Failed');
+  const synced = get('Synced');
+  if (failed?.status === 'True') return pair('Stalled', failed);
+  if (synced?.status === 'False') {
+    if (synced.reason === 'Paused') return pair(undefined, synced);
+    return pair(TRANSIENT_REASONS.has(synced.reason) ? 'Reconciling' : 'Stalled', synced);
+  }
+  if (get('Complete')?.status === 'True') {
+    return pair(undefined, { reason: 'Complete', message: 'The job finished; the status mirrors it' });
+  }
+  const waiting = synced?.reason === 'Creating' ? synced : get('Ready');
+  return pair(
+    'Reconciling',
+    waiting ?? { reason: 'NotCreated', message: 'The job does not exist in AWS yet' },
+  );
 }
 
 /** Warning event and Synced=False for a problem, emitted only when the reason or message is new. */

@@ -1,7 +1,14 @@
 import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import { findCondition, mergeConditions } from './conditions.js';
-import { type DecideSettings, errorMessage, retryAfter, tagsInSync, type Update } from './decide.js';
+import {
+  type DecideSettings,
+  errorMessage,
+  retryAfter,
+  tagsInSync,
+  type Update,
+  withProgress,
+} from './decide.js';
 
 /**
  * spec.tags is the one field that can change: the job's tags in AWS are made exactly spec.tags. status.tags
@@ -76,7 +83,12 @@ export function tagsFailed(
     status: {
       ...update.status,
       tags: obj.status?.tags,
-      conditions: mergeConditions(obj.status?.conditions, desired, obj.metadata?.generation, settings.now),
+      conditions: mergeConditions(
+        obj.status?.conditions,
+        withProgress(desired),
+        obj.metadata?.generation,
+        settings.now,
+      ),
     },
     events: repeated
       ? update.events

@@ -37,6 +37,8 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(condition(done, 'Complete')?.status).toBe('True');
     expect(condition(done, 'Failed')?.status).toBe('False');
     expect(condition(done, 'Synced')?.status).toBe('True');
+    expect(condition(done, 'Reconciling')?.status).toBe('False');
+    expect(condition(done, 'Stalled')?.status).toBe('False');
     expect(done.metadata?.generation).toBe(created.metadata?.generation);
     expect((await stack.aws.stats()).CreateDatasetExportJob).toEqual({ calls: 1, outcomes: { OK: 1 } });
 
@@ -191,6 +193,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
       message: failed.status?.failureReason,
     });
     expect(condition(failed, 'Ready')?.status).toBe('False');
+    expect(condition(failed, 'Stalled')).toMatchObject({ status: 'True', reason: 'CreateFailed' });
     expect(condition(failed, 'Complete')?.status).toBe('False');
     await kubectl(['wait', '-n', stack.namespace, '--for=condition=Failed', '--timeout=10s', 'dsej/sad']);
   });

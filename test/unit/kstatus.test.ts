@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetExportJob } from '../../src/api/types.js';
+import type { ClassifiedError } from '../../src/aws/errors.js';
+import { packageRoot } from '../../src/local/package-root.js';
+import {
+  type DecideSettings,
+  decide,
+  type Identity,
+  identityOf,
+  invalidAnnotation,
+  type Observation,
+  paused,
+  type Update,
+} from '../../src/reconciler/decide.js';
+
+const now = new Date('2026-11-28T12:00:00Z');
+const settings: DecideSettings = { now, pollDelay: () => 1000, actionableRetryMs: 300_000 };
+const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
+const resource: DatasetExportJob = {
+  apiVersion: 'personalize.ops.dev/v1alpha1',
+  kind: 'DatasetExportJob',
+  metadata: { name: 'job', namespace: 'ml', uid: 'uid-1', generation: 1 },
+  spec: {
+    datasetArn: DATASET,
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    jobOutput: { s3DataDestination: { path: 's3://b/' } },
+  },
+};
+const identity = identityOf(resource, {}) as Identity;
+const found = (status: string, failureReason?: string): Observation => ({
+  kind: 'found',
+  job: {
+    datasetExportJobArn: identity.arn,
+    jobName: identity.jobName,
+    datasetArn: DATASET,
+    status,
+    failureReason,
+    creationDateTime: now,
+    lastUpdatedDateTime: now,
+  },
+});
+const failed = (cls: ClassifiedError['class'], reason: string): Observation => ({
+  kind: 'failed',
+  error: { class: cls, reason, code: `${reason}Exception`, message: 'it went wrong' },
+});
+const withStatus = (update: Update | ReturnType<typeof decide>, generation = 1): DatasetExportJob => ({
+  ...resource,
+  metadata: { ...resource.metadata, generation },
+  status: (update as Update).status,
+});
+
+/**
+ * What kstatus (sigs.k8s.io/cli-utils, the library Flux's health checks, kpt and cli-utils use) computes for
+ * each resource, from the real library built from its Go module: status TAB message per object.
+ */
+let kstatus: (objects: DatasetExportJob[]) => string[];
+
+beforeAll(() => {
+  const bin = execFileSync('bash', [join(packageRoot(), 'test/tools/build-kstatus.sh')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
+  kstatus = (objects) =>
+    execFileSync(bin, { input: objects.map((o) => JSON.stringify(o)).join('\n'), encoding: 'utf8' })
+      .trimEnd()
+      .split('\n');
+}, 600_000);
+
+describe('kstatus (what Flux waits on) reads the status the operator writes', () => {
+  it('reports a job on its way InProgress, ACTIVE Current and CREATE FAILED Failed with the reason', () => {
+    const creating = decide(resource, identity, { kind: 'missing' }, settings, { justCreated: true });
+    const running = decide(resource, identity, found('CREATE IN_PROGRESS'), settings);
+    const active = decide(resource, identity, found('ACTIVE'), settings);
+    const createFailed = decide(
+      resource,
+      identity,
+      found('CREATE FAILED', 'Insufficient privileges'),
+      settings,
+    );
+    expect(kstatus([creating, running, active, createFailed].map((d) => withStatus(d)))).toEqual([
+      'InProgress\tCreateDatasetExportJob succeeded',
+      'InProgress\tAWS reports the job CREATE IN_PROGRESS',
+      'Current\tResource is Ready',
+      'Failed\tInsufficient privileges',
+    ]);
+  });
+
+  it('reports errors that clear by themselves InProgress and those that need a person Failed', () => {
+    const throttled = decide(resource, identity, failed('transient', 'Throttled'), settings);
+    const denied = decide(resource, identity, failed('actionable', 'AccessDenied'), settings);
+    const mismatch = decide(
+      { ...resource, spec: { ...resource.spec, jobName: 'chosen' } },
+      { ...identity, jobName: 'chosen' },
+      {
+        kind: 'found',
+        job: { ...(found('ACTIVE') as { job: object }).job, created: { ingestionMode: 'BULK' } } as never,
+      },
+      settings,
+    );
+    expect(kstatus([throttled, denied, mismatch].map((d) => withStatus(d)))).toEqual([
+      'InProgress\tThrottledException: it went wrong',
+      'Failed\tAccessDeniedException: it went wrong',
+      expect.stringMatching(
+        /^Failed\tThe job chosen already exists with other settings: ingestionMode is BULK/,
+      ),
+    ]);
+  });
+
+  it('goes by Ready for a paused resource, reports a refused annotation Failed and a new spec InProgress', () => {
+    const running = withStatus(decide(resource, identity, found('CREATE IN_PROGRESS'), settings));
+    const pausedUpdate = paused(running, now);
+    const refused = invalidAnnotation(
+      resource,
+      'metadata.annotations[personalize.ops.dev/paused] must be "true" or "false"',
+      now,
+    );
+    expect(kstatus([withStatus(pausedUpdate), withStatus(refused), withStatus(pausedUpdate, 2)])).toEqual([
+      'InProgress\tAWS reports the job CREATE IN_PROGRESS',
+      'Failed\tmetadata.annotations[personalize.ops.dev/paused] must be "true" or "false"',
+      'InProgress\tDatasetExportJob generation is 2, but latest observed generation is 1',
+    ]);
+  });
+});
