@@ -2,7 +2,8 @@
 -- ACTIVE is Healthy, CREATE FAILED is Degraded (with AWS's failureReason), anything else Progressing.
 -- Until the job has finished, a paused resource is Suspended, and one the operator has given up on until a
 -- person acts (its spec or an annotation is refused, or its job name is taken by a job it does not describe)
--- is Degraded: either would otherwise look Progressing for ever.
+-- is Degraded: either would otherwise look Progressing for ever. A finished job whose current spec a person
+-- must fix (Stalled: spec.tags refused, say) is Degraded too; errors that clear by themselves change nothing.
 local stuck = { InvalidSpec = true, InvalidAnnotation = true, NameConflict = true, SpecMismatch = true }
 local hs = {}
 local status = obj.status or {}
@@ -11,9 +12,13 @@ if obj.metadata ~= nil then
   generation = obj.metadata.generation
 end
 local synced = nil
+local stalled = nil
 for _, c in ipairs(status.conditions or {}) do
   if c.type == "Synced" and c.status == "False" then
     synced = c
+  end
+  if c.type == "Stalled" and c.status == "True" then
+    stalled = c
   end
 end
 local finished = status.status == "ACTIVE" or status.status == "CREATE FAILED"
@@ -43,7 +48,10 @@ if generation ~= nil and status.observedGeneration ~= nil and status.observedGen
   hs.message = "Waiting for the operator to observe the latest spec"
   return hs
 end
-if status.status == "ACTIVE" then
+if status.status == "ACTIVE" and stalled ~= nil and stalled.observedGeneration == generation then
+  hs.status = "Degraded"
+  hs.message = stalled.reason .. ": " .. stalled.message
+elseif status.status == "ACTIVE" then
   hs.status = "Healthy"
   hs.message = "Export job " .. (status.jobName or "") .. " is ACTIVE"
 elseif status.status == "CREATE FAILED" then
