@@ -5,9 +5,12 @@ import { parseArgs } from 'node:util';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
+import type { DatasetExportJob, DatasetExportJobStatus } from '../src/api/types.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
 import { packageRoot } from '../src/local/package-root.js';
+import { decide, type Identity, identityOf, type Update } from '../src/reconciler/decide.js';
+import { readNodeMemory } from './node-memory.js';
 import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
 import { sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
@@ -24,6 +27,22 @@ const { values } = parseArgs({
 });
 const N = Number(values.resources);
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The status the operator itself writes for a finished job, so the cache holds what it would in production. */
+function finishedStatus(obj: DatasetExportJob): DatasetExportJobStatus {
+  const identity = identityOf(obj, {}) as Identity;
+  const now = new Date();
+  const job = {
+    datasetExportJobArn: identity.arn,
+    jobName: identity.jobName,
+    datasetArn: obj.spec.datasetArn,
+    status: 'ACTIVE',
+    creationDateTime: now,
+    lastUpdatedDateTime: now,
+  };
+  const settings = { now, pollDelay: () => 0, actionableRetryMs: 0 };
+  return (decide(obj, identity, { kind: 'found', job }, settings) as Update).status;
+}
 
 async function main(): Promise<void> {
   await buildOperator();
@@ -43,39 +62,23 @@ async function main(): Promise<void> {
             roleArn: 'arn:aws:iam::123456789012:role/bench',
             jobOutput: { s3DataDestination: { path: 's3://bench/rest/' } },
           };
-          for (;;) {
+          let created: DatasetExportJob | undefined;
+          while (!created) {
             try {
-              await api.createNamespacedCustomObject({
+              created = (await api.createNamespacedCustomObject({
                 group: GROUP,
                 version: VERSION,
                 namespace,
                 plural: PLURAL,
                 body: datasetExportJob(name, spec),
-              });
-              break;
+              })) as DatasetExportJob;
             } catch (err) {
               // The API server refuses with 429 while the new CRD's storage initialises.
               if ((err as { code?: number }).code !== 429) throw err;
               await new Promise((r) => setTimeout(r, 500));
             }
           }
-          const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-          const status = {
-            datasetExportJobArn: `arn:aws:personalize:us-east-1:123456789012:dataset-export-job/${name}`,
-            jobName: name,
-            status: 'ACTIVE',
-            observedGeneration: 1,
-            creationDateTime: now,
-            lastUpdatedDateTime: now,
-            conditions: ['Ready', 'Complete', 'Synced'].map((type) => ({
-              type,
-              status: 'True',
-              reason: 'Active',
-              message: 'ACTIVE',
-              lastTransitionTime: now,
-              observedGeneration: 1,
-            })),
-          };
+          const status = finishedStatus(created);
           await api.patchNamespacedCustomObjectStatus(
             { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { status } },
             setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
       `${N} finished resources in place after ${((Date.now() - started) / 1000).toFixed(0)} s; starting the operator`,
     );
     const healthPort = await freePort();
+    const metricsPort = await freePort();
     const spawnedAt = Date.now();
     child = spawnOperator([
       '--kubeconfig',
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
       '--personalize-endpoint',
       'http://127.0.0.1:9',
       '--metrics-addr',
-      '127.0.0.1:0',
+      `127.0.0.1:${metricsPort}`,
       '--health-addr',
       `127.0.0.1:${healthPort}`,
       '--log-level',
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 15_000));
     const sample = sampleProcess(child.pid!);
+    // Where the resting memory sits, as Node sees it: V8's heap spaces, memory outside them, and RSS.
+    const memory = await readNodeMemory(`http://127.0.0.1:${metricsPort}/metrics`);
     const result = {
       date: new Date().toISOString(),
       resources: N,
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
       restingRssMb: Math.round((sample?.rssBytes ?? 0) / 1048576),
       peakRssMb: Math.round((sample?.peakRssBytes ?? 0) / 1048576),
       cpuSeconds: sample?.cpuSeconds,
+      memory,
     };
     mkdirSync(values.out, { recursive: true });
     writeFileSync(
