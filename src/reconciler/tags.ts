@@ -4,6 +4,7 @@ import { findCondition, mergeConditions } from './conditions.js';
 import {
   type DecideSettings,
   errorMessage,
+  type Requeue,
   retryAfter,
   tagsInSync,
   type Update,
@@ -93,6 +94,14 @@ export function tagsFailed(
     events: repeated
       ? update.events
       : [...update.events, { type: 'Warning', reason: error.reason, action: 'Tag', note: message }],
-    requeue: retryAfter(error, settings),
+    requeue: soonest(update.requeue, retryAfter(error, settings)),
   };
+}
+
+/** A running job keeps its poll; the tags are tried again with it. */
+function soonest(a: Requeue, b: Requeue): Requeue {
+  if (a.kind === 'backoff' || b.kind === 'backoff') return { kind: 'backoff' };
+  if (a.kind === 'none') return b;
+  if (b.kind === 'none') return a;
+  return { kind: 'after', ms: Math.min(a.ms, b.ms) };
 }

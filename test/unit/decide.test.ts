@@ -536,6 +536,13 @@ describe('tags', () => {
     });
     expect(denied.events.map((e) => e.reason)).toEqual(['StatusChanged', 'AccessDenied']);
     expect(denied.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
+    // A job still running keeps its poll, and the tags are tried again with it.
+    const running = update(
+      decide(edited, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+    );
+    expect(tagsFailed(edited, running, error('actionable', 'AccessDenied'), settings).requeue).toEqual(
+      running.requeue,
+    );
     const stillDenied = resource({ spec: edited.spec, status: denied.status });
     expect(isSettled(stillDenied)).toBe(false);
 
