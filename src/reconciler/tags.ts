@@ -61,6 +61,12 @@ export function tagsApplied(obj: DatasetExportJob, update: Update, plan: TagPlan
   };
 }
 
+/** What these errors mean for a tag call on the job, where the general reasons speak of the dataset. */
+const TAG_REASONS: Record<string, string> = {
+  ResourceNotFoundException: 'JobMissing',
+  ResourceInUseException: 'JobBusy',
+};
+
 /**
  * The update when reading or changing tags failed: the job's status is still mirrored, Synced says what
  * failed, status.tags stays as it was so the next reconcile tries again.
@@ -72,11 +78,12 @@ export function tagsFailed(
   settings: DecideSettings,
 ): Update {
   const message = `Could not apply spec.tags: ${errorMessage(error)}`;
+  const reason = TAG_REASONS[error.code] ?? error.reason;
   const old = findCondition(obj.status?.conditions, 'Synced');
-  const repeated = old?.status === 'False' && old.reason === error.reason && old.message === message;
+  const repeated = old?.status === 'False' && old.reason === reason && old.message === message;
   const desired = (update.status.conditions ?? []).map((c) =>
     c.type === 'Synced'
-      ? { type: c.type, status: 'False' as const, reason: error.reason, message }
+      ? { type: c.type, status: 'False' as const, reason, message }
       : { type: c.type, status: c.status, reason: c.reason, message: c.message },
   );
   return {
@@ -93,7 +100,7 @@ export function tagsFailed(
     },
     events: repeated
       ? update.events
-      : [...update.events, { type: 'Warning', reason: error.reason, action: 'Tag', note: message }],
+      : [...update.events, { type: 'Warning', reason, action: 'Tag', note: message }],
     requeue: soonest(update.requeue, retryAfter(error, settings)),
   };
 }

@@ -553,6 +553,8 @@ describe('tags', () => {
     });
     expect(again.events).toEqual([]);
     expect(cond(again, 'Synced')?.lastTransitionTime).toBe(cond(denied, 'Synced')?.lastTransitionTime);
+    const busy = { ...error('actionable', 'DatasetNotActive'), code: 'ResourceInUseException' };
+    expect(cond(tagsFailed(stillDenied, retried, busy, settings), 'Synced')?.reason).toBe('JobBusy');
     expect(tagsFailed(stillDenied, retried, error('transient', 'Throttled'), settings).requeue).toEqual({
       kind: 'backoff',
     });
