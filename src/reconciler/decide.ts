@@ -262,6 +262,27 @@ export function withProgress(conditions: readonly DesiredCondition[]): DesiredCo
   return [...own, ...progressOf(own)];
 }
 
+/**
+ * A settled status written before Reconciling and Stalled existed, with them added: no AWS call is needed, and
+ * without them kstatus would wait for ever on a job that failed before the upgrade.
+ */
+export function withProgressAdded(obj: DatasetExportJob, now: Date): Update | undefined {
+  const conditions = obj.status?.conditions;
+  if (!conditions?.length || findCondition(conditions, 'Stalled')) return undefined;
+  const desired = conditions.map(
+    ({ type, status, reason, message }): DesiredCondition => ({ type, status, reason, message }),
+  );
+  return {
+    kind: 'update',
+    status: {
+      ...obj.status,
+      conditions: mergeConditions(conditions, withProgress(desired), obj.metadata?.generation, now),
+    },
+    events: [],
+    requeue: { kind: 'none' },
+  };
+}
+
 function progressOf(own: readonly DesiredCondition[]): [DesiredCondition, DesiredCondition] {
   const get = (type: string) => own.find((c) => c.type === type);
   const pair = (

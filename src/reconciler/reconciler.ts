@@ -20,6 +20,7 @@ import {
   type Scope,
   TERMINAL,
   type Update,
+  withProgressAdded,
 } from './decide.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 
@@ -74,7 +75,10 @@ export class Reconciler {
     const pause = pauseOf(obj);
     if (pause === 'paused') return this.apply(obj, paused(obj, new Date()), log);
     if (pause !== 'running') return this.apply(obj, invalidAnnotation(obj, pause.invalid, new Date()), log);
-    if (isSettled(obj)) return { kind: 'none' };
+    if (isSettled(obj)) {
+      const upgraded = withProgressAdded(obj, new Date());
+      return upgraded ? this.apply(obj, upgraded, log) : { kind: 'none' };
+    }
     const namespaceScope = (await this.settings.namespaceScope?.(obj.metadata?.namespace ?? '')) ?? {};
     const identity = identityOf(obj, { ...namespaceScope, defaultRegion: this.settings.defaultRegion });
     if ('invalid' in identity) return this.apply(obj, invalidSpec(obj, identity.invalid, new Date()), log);

@@ -13,6 +13,7 @@ import {
   type Observation,
   paused,
   type Update,
+  withProgressAdded,
 } from '../../src/reconciler/decide.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
@@ -121,5 +122,29 @@ describe('kstatus (what Flux waits on) reads the status the operator writes', ()
       'Failed\tmetadata.annotations[personalize.ops.dev/paused] must be "true" or "false"',
       'InProgress\tDatasetExportJob generation is 2, but latest observed generation is 1',
     ]);
+  });
+
+  it('adds the conditions to a finished status written before they existed, without touching the rest', () => {
+    const failedJob = withStatus(decide(resource, identity, found('CREATE FAILED', 'No access'), settings));
+    const before: DatasetExportJob = {
+      ...failedJob,
+      status: {
+        ...failedJob.status,
+        conditions: failedJob.status?.conditions?.filter(
+          (c) => c.type !== 'Reconciling' && c.type !== 'Stalled',
+        ),
+      },
+    };
+    const upgraded = withProgressAdded(before, new Date(now.getTime() + 3_600_000));
+    expect(upgraded?.status.conditions?.slice(0, 4)).toEqual(before.status?.conditions);
+    expect(
+      upgraded?.status.conditions?.slice(4).map((c) => [c.type, c.status, c.reason, c.lastTransitionTime]),
+    ).toEqual([
+      ['Reconciling', 'False', 'CreateFailed', '2026-11-28T13:00:00Z'],
+      ['Stalled', 'True', 'CreateFailed', '2026-11-28T13:00:00Z'],
+    ]);
+    expect(upgraded?.events).toEqual([]);
+    expect(kstatus([before, withStatus(upgraded!)])).toEqual(['InProgress\tNo access', 'Failed\tNo access']);
+    expect(withProgressAdded(failedJob, now)).toBeUndefined();
   });
 });
