@@ -252,8 +252,8 @@ function statusWith(
 }
 
 /**
- * Adds kstatus's Reconciling and Stalled, which Flux, kpt and cli-utils read for custom resources (without
- * Ready alone, kstatus waits for ever on a failed job). Reconciling: the job is on its way, or a retry may
+ * Adds kstatus's Reconciling and Stalled, which Flux, kpt and cli-utils read for custom resources (with
+ * Ready alone, kstatus calls a failed job InProgress for ever). Reconciling: the job is on its way, or a retry may
  * clear an error by itself. Stalled: the job failed, or a person must act. A paused resource is neither, so
  * kstatus goes by Ready: in progress until the job is ACTIVE.
  */
