@@ -366,6 +366,18 @@ export function paused(obj: DatasetExportJob, now: Date): Update {
   };
 }
 
+/** The first update after a pause was lifted says so, whatever AWS answered. */
+export function withResumed(obj: DatasetExportJob, update: Update): Update {
+  const before = findCondition(obj.status?.conditions, 'Synced')?.reason;
+  const after = findCondition(update.status.conditions, 'Synced')?.reason;
+  if (before !== 'Paused' || after === 'Paused') return update;
+  const note = `The annotation ${PAUSED_ANNOTATION} was lifted: AWS calls resume`;
+  return {
+    ...update,
+    events: [{ type: 'Normal', reason: 'Resumed', action: 'Resume', note }, ...update.events],
+  };
+}
+
 export function invalidAnnotation(obj: DatasetExportJob, message: string, now: Date): Update {
   return problem(obj, {}, 'InvalidAnnotation', message, { kind: 'none' }, now);
 }

@@ -21,6 +21,7 @@ import {
   TERMINAL,
   type Update,
   withProgressAdded,
+  withResumed,
 } from './decide.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 
@@ -108,7 +109,7 @@ export class Reconciler {
       }
     }
     if (needsTagSync(obj, decision)) decision = await this.syncTags(obj, identity, decision, jobLog);
-    return this.apply(obj, decision, jobLog);
+    return this.apply(obj, withResumed(obj, decision), jobLog);
   }
 
   /** Makes the job's tags in AWS spec.tags: reads them, then sets and removes only what differs. */

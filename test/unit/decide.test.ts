@@ -12,6 +12,7 @@ import {
   paused,
   pauseOf,
   type Update,
+  withResumed,
 } from '../../src/reconciler/decide.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from '../../src/reconciler/tags.js';
 
@@ -452,6 +453,25 @@ describe('pause', () => {
     expect(cond(resumed, 'Synced')).toMatchObject({ status: 'True', reason: 'Synced' });
     expect(resumed.events).toEqual([]);
     expect(isSettled(resource({ status: resumed.status }))).toBe(true);
+    // The first update after the pause says so, even when AWS failed; later ones and paused ones do not.
+    expect(withResumed(resource({ status: pausedStatus }), resumed).events.map((e) => e.reason)).toEqual([
+      'Resumed',
+    ]);
+    const throttled = update(
+      decide(
+        resource({ status: pausedStatus }),
+        identity,
+        { kind: 'failed', error: error('transient', 'Throttled') },
+        settings,
+      ),
+    );
+    expect(withResumed(resource({ status: pausedStatus }), throttled).events.map((e) => e.reason)).toEqual([
+      'Resumed',
+      'Throttled',
+    ]);
+    expect(withResumed(resource({ status: resumed.status }), resumed).events).toEqual([]);
+    const stillPaused = paused(resource({ status: pausedStatus }), now);
+    expect(withResumed(resource({ status: pausedStatus }), stillPaused).events).toEqual([]);
   });
 });
 

@@ -127,6 +127,17 @@ describe('operator lifecycle against the real API server and the emulator', () =
     await kubectl(['annotate', '--overwrite', ...dsej('staged'), 'personalize.ops.dev/paused=false']);
     const done = await stack.waitFor('staged', (o) => o.status?.status === 'ACTIVE');
     expect(condition(done, 'Synced')?.status).toBe('True');
+    await expect
+      .poll(async () =>
+        (
+          await stack.kc
+            .makeApiClient(EventsV1Api)
+            .listNamespacedEvent({ namespace: stack.namespace, fieldSelector: 'regarding.name=staged' })
+        ).items
+          .map((e) => e.reason)
+          .filter((r) => r === 'Paused' || r === 'Resumed'),
+      )
+      .toEqual(['Paused', 'Resumed', 'Paused', 'Resumed']);
     expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
     expect((await stack.get('typo')).status?.status).toBeUndefined();
   });
