@@ -1,4 +1,4 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, EventsV1Api, type EventsV1Event, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { datasetExportJob } from '../../src/api/manifest.js';
@@ -44,6 +44,8 @@ export interface Stack {
     test: (obj: DatasetExportJob) => boolean,
     timeoutMs?: number,
   ): Promise<DatasetExportJob>;
+  /** The events recorded about one resource, oldest first (their names start with the time). */
+  events(name: string): Promise<EventsV1Event[]>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,12 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
         `timed out waiting for ${namespace}/${name}; last status: ${JSON.stringify(last?.status)}`,
       );
     },
+    events: async (name) =>
+      (
+        await kc
+          .makeApiClient(EventsV1Api)
+          .listNamespacedEvent({ namespace, fieldSelector: `regarding.name=${name}` })
+      ).items,
     async close() {
       await stack.operator?.stop(2_000);
       await aws.close();

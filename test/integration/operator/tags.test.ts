@@ -1,5 +1,5 @@
 import { ListTagsForResourceCommand } from '@aws-sdk/client-personalize';
-import { EventsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
@@ -59,13 +59,7 @@ describe('spec.tags, the one field that can change', () => {
 
     await expect
       .poll(async () =>
-        (
-          await stack.kc
-            .makeApiClient(EventsV1Api)
-            .listNamespacedEvent({ namespace: stack.namespace, fieldSelector: 'regarding.name=tagged' })
-        ).items
-          .filter((e) => e.reason === 'TagsUpdated')
-          .map((e) => e.note),
+        (await stack.events('tagged')).filter((e) => e.reason === 'TagsUpdated').map((e) => e.note),
       )
       .toEqual(['Tags set env, team; removed owner']);
   });
