@@ -69,6 +69,12 @@ export class OperatorMetrics {
     labelNames: ['status'] as const,
     registers: [this.registry],
   });
+  readonly resourcesBySync = new Gauge({
+    name: 'personalize_operator_resources',
+    help: 'DatasetExportJob resources by the reason of their Synced condition (Synced, Paused, Throttled, AccessDenied, SpecMismatch, ...) and whether they are Stalled: what to alert on',
+    labelNames: ['sync', 'stalled'] as const,
+    registers: [this.registry],
+  });
 
   readonly jobDuration = new Histogram({
     name: 'personalize_operator_job_duration_seconds',

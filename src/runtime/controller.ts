@@ -11,6 +11,7 @@ import {
 } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
+import { findCondition } from '../reconciler/conditions.js';
 import type { Requeue } from '../reconciler/decide.js';
 import type { Reconciler } from '../reconciler/reconciler.js';
 import { ResilientInformer } from './informer.js';
@@ -148,8 +149,16 @@ export class Controller {
     const { metrics } = this.options;
     metrics.queueDepth.set({ name: 'datasetexportjob' }, this.queue.depth);
     metrics.jobs.reset();
+    metrics.resourcesBySync.reset();
     for (const informer of this.informers) {
-      for (const obj of informer.list()) metrics.jobs.inc({ status: obj.status?.status ?? 'NONE' });
+      for (const obj of informer.list()) {
+        metrics.jobs.inc({ status: obj.status?.status ?? 'NONE' });
+        const conditions = obj.status?.conditions;
+        metrics.resourcesBySync.inc({
+          sync: findCondition(conditions, 'Synced')?.reason ?? 'None',
+          stalled: findCondition(conditions, 'Stalled')?.status === 'True' ? 'true' : 'false',
+        });
+      }
     }
   }
 

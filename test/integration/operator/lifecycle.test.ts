@@ -161,6 +161,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(value('personalize_operator_status_writes_total')).toBeGreaterThanOrEqual(3);
     expect(value('personalize_operator_status_writes_total')).toBeLessThanOrEqual(4);
     expect(value('personalize_operator_jobs{status="ACTIVE"}')).toBe(1);
+    expect(value('personalize_operator_resources{sync="Synced",stalled="false"}')).toBe(1);
     expect(value(finalReconcile)).toBeGreaterThanOrEqual(1);
     expect(
       value('controller_runtime_reconcile_total{controller="datasetexportjob",result="requeue_after"}'),
@@ -186,7 +187,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
   it('reports CREATE FAILED with the reason: Failed=True, Ready=False', async () => {
     stack = await startStack();
     await stack.aws.setFaults({ unwritableBuckets: ['locked'] });
-    await stack.startOperator();
+    const operator = await stack.startOperator({ metricsAddr: { host: '127.0.0.1', port: 0 } });
     await stack.create('sad', spec({ jobOutput: { s3DataDestination: { path: 's3://locked/out/' } } }));
     const failed = await stack.waitFor('sad', (o) => o.status?.status === 'CREATE FAILED');
     expect(failed.status?.failureReason).toMatch(/^Insufficient privileges for accessing data in S3/);
@@ -199,6 +200,9 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(condition(failed, 'Stalled')).toMatchObject({ status: 'True', reason: 'CreateFailed' });
     expect(condition(failed, 'Complete')?.status).toBe('False');
     await kubectl(['wait', '-n', stack.namespace, '--for=condition=Failed', '--timeout=10s', 'dsej/sad']);
+    // What an alert on stuck resources reads.
+    const metrics = await (await fetch(`${operator.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^personalize_operator_resources\{sync="Synced",stalled="true"\} 1$/m);
   });
 
   it('adopts a job that exists as the spec describes it, and refuses one created otherwise, without Create', async () => {
