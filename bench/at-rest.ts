@@ -7,7 +7,6 @@ import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../src/api/types.js';
 import { startControlPlane } from '../src/local/control-plane.js';
-import { freePort } from '../src/local/free-port.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { decide, type Identity, identityOf, type Update } from '../src/reconciler/decide.js';
 import { readNodeMemory } from './node-memory.js';
@@ -89,38 +88,27 @@ async function main(): Promise<void> {
     say(
       `${N} finished resources in place after ${((Date.now() - started) / 1000).toFixed(0)} s; starting the operator`,
     );
-    const healthPort = await freePort();
-    const metricsPort = await freePort();
-    const spawnedAt = Date.now();
-    child = spawnOperator([
-      '--kubeconfig',
-      controlPlane.kubeconfigPath,
-      '--namespace',
+    const operator = await spawnOperator({
+      kubeconfigPath: controlPlane.kubeconfigPath,
       namespace,
-      '--personalize-endpoint',
-      'http://127.0.0.1:9',
-      '--metrics-addr',
-      `127.0.0.1:${metricsPort}`,
-      '--health-addr',
-      `127.0.0.1:${healthPort}`,
-      '--log-level',
-      'warn',
-    ]);
+      personalizeEndpoint: 'http://127.0.0.1:9',
+    });
+    child = operator.child;
     let readyAt = 0;
     while (!readyAt) {
-      const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined);
+      const res = await fetch(operator.readyzUrl).catch(() => undefined);
       if (res?.status === 200) readyAt = Date.now();
       else await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 15_000));
     const sample = sampleProcess(child.pid!);
     // Where the resting memory sits, as Node sees it: V8's heap spaces, memory outside them, and RSS.
-    const memory = await readNodeMemory(`http://127.0.0.1:${metricsPort}/metrics`);
+    const memory = await readNodeMemory(operator.metricsUrl);
     const result = {
       date: new Date().toISOString(),
       resources: N,
       nodeOptions: operatorNodeOptions(),
-      readyMs: readyAt - spawnedAt,
+      readyMs: readyAt - operator.spawnedAt,
       restingRssMb: Math.round((sample?.rssBytes ?? 0) / 1048576),
       peakRssMb: Math.round((sample?.peakRssBytes ?? 0) / 1048576),
       cpuSeconds: sample?.cpuSeconds,

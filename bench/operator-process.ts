@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '../src/local/control-plane.js';
+import { freePort } from '../src/local/free-port.js';
 import { imageEnv } from '../src/local/image-env.js';
 import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
@@ -33,20 +34,56 @@ export async function prepareCluster(
   return { kc, api: kc.makeApiClient(CustomObjectsApi) };
 }
 
+export interface SpawnedOperator {
+  child: ChildProcess;
+  spawnedAt: number;
+  readyzUrl: string;
+  metricsUrl: string;
+}
+
 /**
  * `personalize-operator run` as its own process with the image's environment (and Node options), so that its
- * memory and CPU, read from the OS, are those of the operator alone, as shipped.
+ * memory and CPU, read from the OS, are those of the operator alone, as shipped. It serves probes and metrics
+ * on free loopback ports and logs warnings only; `args` adds the benchmark's own flags.
  */
-export function spawnOperator(args: string[], nodeOptions?: string): ChildProcess {
-  return spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'run', ...args], {
+export async function spawnOperator(options: {
+  kubeconfigPath: string;
+  namespace: string;
+  personalizeEndpoint: string;
+  args?: string[];
+  nodeOptions?: string;
+}): Promise<SpawnedOperator> {
+  const [healthPort, metricsPort] = [await freePort(), await freePort()];
+  const args = [
+    '--kubeconfig',
+    options.kubeconfigPath,
+    '--namespace',
+    options.namespace,
+    '--personalize-endpoint',
+    options.personalizeEndpoint,
+    '--metrics-addr',
+    `127.0.0.1:${metricsPort}`,
+    '--health-addr',
+    `127.0.0.1:${healthPort}`,
+    '--log-level',
+    'warn',
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'run', ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
       ...IMAGE_ENV,
-      NODE_OPTIONS: operatorNodeOptions(nodeOptions),
+      NODE_OPTIONS: operatorNodeOptions(options.nodeOptions),
       AWS_ACCESS_KEY_ID: 'AKIDBENCH',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_REGION: 'us-east-1',
     },
   });
+  return {
+    child,
+    spawnedAt: Date.now(),
+    readyzUrl: `http://127.0.0.1:${healthPort}/readyz`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+  };
 }

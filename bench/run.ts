@@ -10,7 +10,6 @@ import type { DatasetExportJob } from '../src/api/types.js';
 import type { Seed } from '../src/emulator/seed.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { startControlPlane } from '../src/local/control-plane.js';
-import { freePort } from '../src/local/free-port.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { type NodeMemory, readNodeMemory } from './node-memory.js';
@@ -145,16 +144,11 @@ async function main(): Promise<void> {
       });
     };
     const startOperator = async () => {
-      const healthPort = await freePort();
-      const metricsPort = await freePort();
-      const child = spawnOperator(
-        [
-          '--kubeconfig',
-          controlPlane.kubeconfigPath,
-          '--personalize-endpoint',
-          emulator.url,
-          '--namespace',
-          namespace,
+      const operator = await spawnOperator({
+        kubeconfigPath: controlPlane.kubeconfigPath,
+        namespace,
+        personalizeEndpoint: emulator.url,
+        args: [
           '--aws-rate',
           values['client-rate'] ?? String(rate),
           '--aws-burst',
@@ -163,17 +157,11 @@ async function main(): Promise<void> {
           values.concurrency,
           '--status-source',
           values['status-source'],
-          '--metrics-addr',
-          `127.0.0.1:${metricsPort}`,
-          '--health-addr',
-          `127.0.0.1:${healthPort}`,
-          '--log-level',
-          'warn',
         ],
-        values['node-options'],
-      );
-      children.push(child);
-      return { child, spawnedAt: Date.now(), healthPort, metricsPort };
+        nodeOptions: values['node-options'],
+      });
+      children.push(operator.child);
+      return operator;
     };
     const samples: { at: number; rss: number; cpu: number }[] = [];
     const sampler = (pid: number) =>
@@ -193,7 +181,7 @@ async function main(): Promise<void> {
     await create(0);
     const first = await startOperator();
     const firstSampler = sampler(first.child.pid!);
-    const firstMetricsUrl = `http://127.0.0.1:${first.metricsPort}/metrics`;
+    const firstMetricsUrl = first.metricsUrl;
     const firstHeapSampler = heapSampler(firstMetricsUrl);
     const allTerminal = async (count: number) => {
       for (;;) {
@@ -283,7 +271,7 @@ async function main(): Promise<void> {
     const second = await startOperator();
     let reverifiedAt = 0;
     for (; !reverifiedAt; await new Promise((r) => setTimeout(r, 50))) {
-      const ready = await fetch(`http://127.0.0.1:${second.healthPort}/readyz`).catch(() => undefined);
+      const ready = await fetch(second.readyzUrl).catch(() => undefined);
       if (ready?.status === 200) reverifiedAt = Date.now();
     }
     // Settled resources need no AWS call: once the cache is synced, every one has been checked.
