@@ -44,8 +44,10 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
+const THROTTLED = 'Throttled';
+const UNAVAILABLE = 'AWSUnavailable';
 /** The Synced reasons of `transient` failures, which clear by themselves. */
-export const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['Throttled', 'AWSUnavailable']);
+export const TRANSIENT_REASONS: ReadonlySet<string> = new Set([THROTTLED, UNAVAILABLE]);
 
 export function classifyAwsError(err: unknown): ClassifiedError {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SdkErrorShape;
@@ -54,11 +56,11 @@ export function classifyAwsError(err: unknown): ClassifiedError {
   const status = e.$metadata?.httpStatusCode;
   const requestId = e.$metadata?.requestId;
   const base = { code, message, ...(requestId ? { requestId } : {}) };
-  if (THROTTLING.has(code) || status === 429) return { ...base, class: 'transient', reason: 'Throttled' };
+  if (THROTTLING.has(code) || status === 429) return { ...base, class: 'transient', reason: THROTTLED };
   const actionable = ACTIONABLE_REASONS[code];
   if (actionable) return { ...base, class: 'actionable', reason: actionable };
   if (status !== undefined && status >= 400 && status < 500)
     return { ...base, class: 'actionable', reason: 'AWSRequestRejected' };
   // 5xx, connection refused/reset, timeouts and anything unknown: the service may recover by itself.
-  return { ...base, class: 'transient', reason: 'AWSUnavailable' };
+  return { ...base, class: 'transient', reason: UNAVAILABLE };
 }

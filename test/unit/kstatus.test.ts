@@ -11,6 +11,7 @@ import {
   identityOf,
   invalidAnnotation,
   type Observation,
+  type ObservedJob,
   paused,
   type Update,
   withProgressAdded,
@@ -30,7 +31,7 @@ const resource: DatasetExportJob = {
   },
 };
 const identity = identityOf(resource, {}) as Identity;
-const found = (status: string, failureReason?: string): Observation => ({
+const found = (status: string, failureReason?: string, created?: ObservedJob['created']): Observation => ({
   kind: 'found',
   job: {
     datasetExportJobArn: identity.arn,
@@ -40,6 +41,7 @@ const found = (status: string, failureReason?: string): Observation => ({
     failureReason,
     creationDateTime: now,
     lastUpdatedDateTime: now,
+    created,
   },
 });
 const failed = (cls: ClassifiedError['class'], reason: string): Observation => ({
@@ -94,10 +96,7 @@ describe('kstatus (what Flux waits on) reads the status the operator writes', ()
     const mismatch = decide(
       { ...resource, spec: { ...resource.spec, jobName: 'chosen' } },
       { ...identity, jobName: 'chosen' },
-      {
-        kind: 'found',
-        job: { ...(found('ACTIVE') as { job: object }).job, created: { ingestionMode: 'BULK' } } as never,
-      },
+      found('ACTIVE', undefined, { ingestionMode: 'BULK' }),
       settings,
     );
     expect(kstatus([throttled, denied, mismatch].map((d) => withStatus(d)))).toEqual([
