@@ -51,6 +51,10 @@ export interface ControlPlane {
   binaries: ControlPlaneBinaries;
   /** Seconds from spawning etcd to the `default` namespace being served. */
   startSeconds: number;
+  /** SIGKILLs kube-apiserver (etcd keeps the data), for outage tests; resolves once it is gone. */
+  killApiServer(): Promise<void>;
+  /** Starts kube-apiserver again with the same arguments and port; resolves once it is ready. */
+  restartApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -153,7 +157,7 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       '--unsafe-no-fsync=true',
     ]);
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = folder.spawn('kube-apiserver', join(binaries.dir, 'kube-apiserver'), [
+    const apiserverArgs = [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
       `--secure-port=${apiPort}`,
@@ -172,15 +176,18 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       // No controller-manager runs, so nothing would ever create the default ServiceAccount it waits for.
       '--disable-admission-plugins=ServiceAccount',
       '--allow-privileged=true',
-    ]);
+    ];
+    let apiserver = folder.spawn('kube-apiserver', join(binaries.dir, 'kube-apiserver'), apiserverArgs);
+    const ready = () =>
+      waitFor(
+        '/readyz',
+        async () => (await get(`${server}/readyz`, pki)) === 200,
+        [etcd, apiserver],
+        folder,
+        timeoutMs,
+      );
     const processes = [etcd, apiserver];
-    await waitFor(
-      '/readyz',
-      async () => (await get(`${server}/readyz`, pki)) === 200,
-      processes,
-      folder,
-      timeoutMs,
-    );
+    await ready();
     await waitFor(
       'the default namespace',
       async () => (await get(`${server}/api/v1/namespaces/default`, pki)) === 200,
@@ -195,6 +202,14 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       kubeconfigPath,
       binaries,
       startSeconds: (Date.now() - started) / 1000,
+      killApiServer: async () => {
+        apiserver.child.kill('SIGKILL');
+        await apiserver.exited;
+      },
+      restartApiServer: async () => {
+        apiserver = folder.spawn('kube-apiserver', join(binaries.dir, 'kube-apiserver'), apiserverArgs);
+        await ready();
+      },
       stop: () => folder.dispose(),
     };
   } catch (err) {

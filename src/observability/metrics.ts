@@ -83,6 +83,12 @@ export class OperatorMetrics {
     buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400],
     registers: [this.registry],
   });
+  readonly health = new Gauge({
+    name: 'personalize_operator_healthy',
+    help: '1 while a health check passes, 0 while it fails (/healthz fails with it): watch (the API server watches are up) and progress (queued work sees reconciles finish)',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({
     name: 'leader_election_master_status',
     help: '1 while this process holds the leader lease',

@@ -29,6 +29,8 @@ export interface ControllerOptions {
   /** A full re-queue of every object this often, a safety net for missed events. */
   resyncMs: number;
   watchTimeoutSeconds: number;
+  /** /healthz fails once a watch has been down, or queued work has seen no reconcile finish, this long. */
+  stallTimeoutMs: number;
   logger: Logger;
   metrics: OperatorMetrics;
   /** Fill the cache and queue but reconcile nothing until `queue.resume()` (leader election). */
@@ -62,6 +64,10 @@ export class Controller {
             this.queue.forget(resourceKey(obj));
             this.reconciler.forget(obj);
             this.queuedFor.delete(resourceKey(obj));
+          },
+          onRecovered: () => {
+            const retried = this.queue.retryFailedNow();
+            options.logger.info({ retried }, 'watch back: retrying what failed meanwhile');
           },
           logger: options.logger,
         }),
@@ -148,6 +154,7 @@ export class Controller {
   collect(): void {
     const { metrics } = this.options;
     metrics.queueDepth.set({ name: 'datasetexportjob' }, this.queue.depth);
+    this.health();
     metrics.jobs.reset();
     metrics.resourcesBySync.reset();
     for (const informer of this.informers) {
@@ -162,8 +169,20 @@ export class Controller {
     }
   }
 
-  get healthy(): boolean {
-    return !this.informers.some((i) => i.stalled);
+  /** What is wrong, for /healthz: a watch down or silent for too long, or queued work making no progress. */
+  health(): { watch?: string; progress?: string } {
+    const limit = this.options.stallTimeoutMs;
+    const down = Math.max(0, ...this.informers.map((i) => i.downForMs));
+    const stalledFor = this.queue.stalledForMs;
+    const problems: { watch?: string; progress?: string } = {};
+    if (this.informers.some((i) => i.stalled) || down > limit)
+      problems.watch = `a watch has been down for ${Math.round(down / 1000)}s`;
+    if (stalledFor > limit)
+      problems.progress = `no reconcile finished for ${Math.round(stalledFor / 1000)}s while ${this.queue.depth} keys wait`;
+    const { metrics } = this.options;
+    metrics.health.set({ check: 'watch' }, problems.watch ? 0 : 1);
+    metrics.health.set({ check: 'progress' }, problems.progress ? 0 : 1);
+    return problems;
   }
 
   get synced(): boolean {

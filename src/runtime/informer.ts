@@ -18,6 +18,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   pageSize?: number;
   onChange: (obj: T) => void;
   onDelete: (obj: T) => void;
+  /** Called when the watch is back after failing: work that failed meanwhile can be retried now. */
+  onRecovered?: () => void;
   logger: Logger;
 }
 
@@ -29,17 +31,26 @@ interface ListPage<T> {
   items: T[];
 }
 
+type ClientInformer<T extends KubernetesObject> = ReturnType<typeof makeInformer<T>>;
+
 /**
  * client-node's informer made to last: it stops for good on any error other than 410 Gone, and a half-open
- * connection goes unnoticed. This one restarts after errors with capped backoff and restarts a watch that
- * has been silent longer than its server-side timeout allows (stall watchdog).
+ * connection goes unnoticed. This one restarts after errors with capped exponential backoff and restarts a
+ * watch that has been silent longer than its server-side timeout allows (stall watchdog). A restart lists
+ * into a new cache while the last complete one keeps serving, so an API server outage never empties the
+ * cache: keys stay known, and what vanished meanwhile is reported deleted only once the new list is in.
  */
 export class ResilientInformer<T extends KubernetesObject> {
-  private informer: ReturnType<typeof makeInformer<T>> | undefined;
+  /** The cache that answers `get` and `list`: the last one whose list completed. */
+  private serving: ClientInformer<T> | undefined;
+  /** A restart's informer, listing; it answers `get` first, since its objects are the newer. */
+  private pending: ClientInformer<T> | undefined;
   private stopped = false;
   private synced = false;
-  private restartDelayMs = 1_000;
+  private restartDelayMs = INITIAL_RESTART_DELAY_MS;
   private lastActivity = Date.now();
+  /** Since when the watch has been failing (undefined while it is up). */
+  private downSince: number | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private restarting: NodeJS.Timeout | undefined;
   private markSynced: () => void = () => undefined;
@@ -64,31 +75,37 @@ export class ResilientInformer<T extends KubernetesObject> {
     );
   }
 
+  /** How long the watch has been failing without a successful restart; 0 while it is up. */
+  get downForMs(): number {
+    return this.downSince === undefined || this.stopped ? 0 : Date.now() - this.downSince;
+  }
+
   /** Resolves after the first successful list, when the cache holds every object (retrying until then). */
   async start(): Promise<void> {
     const stallMs = (this.options.watchTimeoutSeconds + 30) * 1000;
     this.watchdog = setInterval(
       () => {
-        if (!this.stopped && Date.now() - this.lastActivity > stallMs) {
+        if (!this.stopped && !this.pending && Date.now() - this.lastActivity > stallMs) {
           this.options.logger.warn({ path: this.path }, 'watch silent for too long; restarting it');
+          this.wentDown();
           void this.restart();
         }
       },
       Math.min(stallMs, 10_000),
     );
     this.watchdog.unref();
-    try {
-      await this.open();
-    } catch (err) {
-      this.options.logger.warn({ err: String(err), path: this.path }, 'list failed; retrying');
-      this.scheduleRestart();
-    }
+    this.downSince = Date.now();
+    await this.restart();
     await this.syncedOnce;
   }
 
   private touch = () => {
     this.lastActivity = Date.now();
   };
+
+  private wentDown(): void {
+    this.downSince ??= Date.now();
+  }
 
   /** The watch path, such as /apis/group/version/namespaces/ns/plural. */
   private get path(): string {
@@ -121,16 +138,14 @@ export class ResilientInformer<T extends KubernetesObject> {
     };
   }
 
-  private async open(): Promise<void> {
-    const { watchTimeoutSeconds, labelSelector, logger } = this.options;
-    const path = this.path;
-    const informer = makeInformer<T>(
-      this.options.kubeConfig,
-      `${path}?timeoutSeconds=${watchTimeoutSeconds}&allowWatchBookmarks=true`,
-      () => this.listAll(),
-      labelSelector,
-    );
-    this.informer = informer;
+  /**
+   * Lists and watches with a fresh client informer. Resolves true once its list is in and its watch is
+   * open; false when either failed (client-node's `start()` resolves either way, so failure is told by its
+   * error event).
+   */
+  private async open(informer: ClientInformer<T>): Promise<boolean> {
+    const { logger } = this.options;
+    let failed = false;
     informer.on('connect', this.touch);
     informer.on('add', (obj) => {
       this.touch();
@@ -145,55 +160,95 @@ export class ResilientInformer<T extends KubernetesObject> {
       this.options.onDelete(obj);
     });
     informer.on('error', (err: unknown) => {
-      if (this.stopped || informer !== this.informer) return;
-      logger.warn({ err: String(err), path, retryInMs: this.restartDelayMs }, 'watch failed; restarting');
+      failed = true;
+      if (this.stopped || informer !== this.serving) return;
+      this.wentDown();
+      logger.warn(
+        { err: String(err), path: this.path, retryInMs: this.restartDelayMs },
+        'watch failed; restarting',
+      );
       this.scheduleRestart();
     });
-    await informer.start();
-    this.synced = true;
-    this.markSynced();
-    this.restartDelayMs = 1_000;
-    this.touch();
+    await informer.start().catch(() => {
+      failed = true;
+    });
+    return !failed;
   }
 
   private scheduleRestart(): void {
-    if (this.restarting) return;
+    if (this.restarting || this.stopped) return;
     const delay = this.restartDelayMs;
-    this.restartDelayMs = Math.min(30_000, this.restartDelayMs * 2);
+    this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
     this.restarting = setTimeout(() => {
       this.restarting = undefined;
       void this.restart();
     }, delay);
+    this.restarting.unref();
   }
 
   private async restart(): Promise<void> {
-    const old = this.informer;
-    this.informer = undefined;
+    if (this.stopped || this.pending) return;
+    const { watchTimeoutSeconds, labelSelector, logger } = this.options;
+    const informer = makeInformer<T>(
+      this.options.kubeConfig,
+      `${this.path}?timeoutSeconds=${watchTimeoutSeconds}&allowWatchBookmarks=true`,
+      () => this.listAll(),
+      labelSelector,
+    );
+    this.pending = informer;
+    const opened = await this.open(informer);
+    this.pending = undefined;
+    if (this.stopped || !opened) {
+      await informer.stop().catch(() => undefined);
+      if (!this.stopped) {
+        logger.warn({ path: this.path, retryInMs: this.restartDelayMs }, 'list or watch failed; retrying');
+        this.scheduleRestart();
+      }
+      return;
+    }
+    const old = this.serving;
+    this.serving = informer;
     await old?.stop().catch(() => undefined);
-    if (this.stopped) return;
-    try {
-      await this.open();
-    } catch (err) {
-      this.options.logger.warn({ err: String(err), path: this.path }, 'list failed; retrying');
-      this.scheduleRestart();
+    // What the old cache held and the new list lacks was deleted while the watch was down.
+    if (old) {
+      for (const obj of old.list()) {
+        if (!informer.get(obj.metadata?.name ?? '', obj.metadata?.namespace)) this.options.onDelete(obj);
+      }
+    }
+    const wasDown = this.downSince !== undefined;
+    this.downSince = undefined;
+    this.restartDelayMs = INITIAL_RESTART_DELAY_MS;
+    this.touch();
+    if (!this.synced) {
+      this.synced = true;
+      this.markSynced();
+    } else if (wasDown) {
+      logger.info({ path: this.path }, 'watch re-established');
+      this.options.onRecovered?.();
     }
   }
 
   list(): readonly T[] {
-    return this.informer?.list() ?? [];
+    return this.serving?.list() ?? [];
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.informer?.get(name, namespace);
+    return this.pending?.get(name, namespace) ?? this.serving?.get(name, namespace);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.watchdog);
     clearTimeout(this.restarting);
-    await this.informer?.stop().catch(() => undefined);
+    await this.pending?.stop().catch(() => undefined);
+    await this.serving?.stop().catch(() => undefined);
   }
 }
+
+const INITIAL_RESTART_DELAY_MS = 500;
+// Capped low: a list every few seconds costs a recovering API server little, and a watch that waits out a
+// long backoff after the server is back misses what users apply meanwhile.
+const MAX_RESTART_DELAY_MS = 8_000;
 
 /** Drops fields the operator never reads, so a large fleet costs less memory. */
 function slim<T extends KubernetesObject>(obj: T): T {

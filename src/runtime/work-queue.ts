@@ -37,6 +37,8 @@ export class WorkQueue {
   private readonly idleWaiters: (() => void)[] = [];
   private shuttingDown = false;
   private paused: boolean;
+  /** When a reconcile last finished, or the queue last went from idle to busy. */
+  private progressAt = Date.now();
   private readonly random: () => number;
 
   constructor(
@@ -49,6 +51,7 @@ export class WorkQueue {
 
   resume(): void {
     this.paused = false;
+    this.progressAt = Date.now();
     this.pump();
   }
 
@@ -56,8 +59,22 @@ export class WorkQueue {
     return this.queue.length;
   }
 
+  /**
+   * How long work has waited or run without any reconcile finishing: a hung worker or a stuck queue. Zero
+   * while idle or paused (a standby is not expected to make progress).
+   */
+  get stalledForMs(): number {
+    if (this.paused || this.shuttingDown || !this.busy) return 0;
+    return Date.now() - this.progressAt;
+  }
+
+  private get busy(): boolean {
+    return this.queue.length > 0 || this.processing.size > 0;
+  }
+
   add(key: string): void {
     if (this.shuttingDown) return;
+    if (!this.busy) this.progressAt = Date.now();
     if (this.processing.has(key)) {
       this.dirty.add(key);
       return;
@@ -81,6 +98,21 @@ export class WorkQueue {
     }, ms);
     timer.unref();
     this.timers.set(key, { at, timer });
+  }
+
+  /**
+   * Runs every key that is backing off after a failure now (the cause, such as an API server outage, has
+   * just cleared), keeping its failure count for the backoff should it fail again.
+   */
+  retryFailedNow(): number {
+    const keys = [...this.failures.keys()];
+    for (const key of keys) {
+      const t = this.timers.get(key);
+      if (t) clearTimeout(t.timer);
+      this.timers.delete(key);
+      this.add(key);
+    }
+    return keys.length;
   }
 
   /** Forgets a key's timer and failure count (the object is gone). */
@@ -139,6 +171,7 @@ export class WorkQueue {
       requeue = { kind: 'backoff' };
     }
     this.processing.delete(key);
+    this.progressAt = Date.now();
     if (requeue.kind === 'backoff') {
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
