@@ -31,6 +31,15 @@ export interface OperatorOptions {
   actionableRetryMs?: number;
   resyncMs?: number;
   watchTimeoutSeconds?: number;
+  /** /healthz fails once a watch has been down, or queued work has made no progress, this long. */
+  stallTimeoutMs?: number;
+  /** The longest one AWS call may take, retries included; connecting is given `awsConnectTimeoutMs`. */
+  awsTimeoutMs?: number;
+  awsConnectTimeoutMs?: number;
+  /** Jobs the operator did not create may be adopted in every namespace (else only where annotated). */
+  allowAdoption?: boolean;
+  /** Never call AWS with the operator's own identity: each namespace must name its role. */
+  requireNamespaceRole?: boolean;
   /** Where /metrics is served (`{host, port}`); not served when absent. */
   metricsAddr?: { host: string; port: number };
   /** Where /healthz and /readyz are served; not served when absent. */
@@ -66,6 +75,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     endpoint: options.personalizeEndpoint,
     stsEndpoint: options.stsEndpoint,
     rateLimit: options.awsRateLimit,
+    timeoutMs: options.awsTimeoutMs,
+    connectTimeoutMs: options.awsConnectTimeoutMs,
     listFreshMs: Math.min(2_000, (options.pollMinMs ?? 5_000) / 2),
     logger,
     metrics,
@@ -94,6 +105,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       pollMinMs: options.pollMinMs ?? 5_000,
       pollMaxMs: options.pollMaxMs ?? 60_000,
       actionableRetryMs: options.actionableRetryMs ?? 5 * 60_000,
+      allowAdoption: options.allowAdoption ?? false,
+      requireNamespaceRole: options.requireNamespaceRole ?? false,
     },
   );
   const controller = new Controller(reconciler, {
@@ -105,6 +118,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     backoffMaxMs: options.backoffMaxMs ?? 5 * 60_000,
     resyncMs: options.resyncMs ?? 10 * 60_000,
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
+    stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
     logger,
     metrics,
     startPaused: options.leaderElection !== undefined,
@@ -112,8 +126,12 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   // Probes answer from the start: not ready until the caches are synced.
   const health = options.healthAddr
     ? await serve(options.healthAddr, {
-        '/healthz': async () =>
-          controller.healthy ? { status: 200, body: 'ok\n' } : { status: 503, body: 'watch stalled\n' },
+        '/healthz': async () => {
+          const problems = Object.values(controller.health());
+          return problems.length
+            ? { status: 503, body: `${problems.join('\n')}\n` }
+            : { status: 200, body: 'ok\n' };
+        },
         '/readyz': async () =>
           controller.synced ? { status: 200, body: 'ok\n' } : { status: 503, body: 'caches not synced\n' },
       })

@@ -36,6 +36,13 @@ export interface GatewayOptions {
   listMaxPages?: number;
   /** Client-side rate per (account, region, operation), shared by every call. */
   rateLimit?: { perSecond: number; burst: number };
+  /**
+   * The longest one call may take, the SDK's retries included (default 20 s): a hung answer then costs a
+   * worker that long only. Each attempt's socket gets the same bound.
+   */
+  timeoutMs?: number;
+  /** The longest a TCP/TLS connection may take to open (default 5 s). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -43,6 +50,9 @@ export interface GatewayOptions {
  * into an Observation the reconciler understands. Credentials come from the SDK's default chain and never
  * reach a log line.
  */
+const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
 export class PersonalizeGateway {
   private readonly clients = new Map<string, PersonalizeClient>();
   private readonly limiter: RateLimiter;
@@ -72,6 +82,10 @@ export class PersonalizeGateway {
         // every reconcile for over 30 s in our throttling-storm test; the shared token bucket and the
         // per-resource backoff already pace the operator.
         retryMode: 'standard',
+        requestHandler: {
+          connectionTimeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          requestTimeout: this.timeoutMs,
+        },
         ...(roleArn
           ? {
               credentials: fromTemporaryCredentials({
@@ -89,14 +103,26 @@ export class PersonalizeGateway {
     return client;
   }
 
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
   private async send<T>(
     identity: Identity,
     operation: string,
-    send: (client: PersonalizeClient) => Promise<T>,
+    send: (client: PersonalizeClient, options: { abortSignal: AbortSignal }) => Promise<T>,
   ): Promise<T> {
     // AWS rate-limits each operation per account and region, so the buckets are keyed the same way.
     await this.limiter.take(`${identity.account}|${identity.region}|${operation}`);
-    return send(this.client(identity.region, identity.roleArn));
+    const abortSignal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      return await send(this.client(identity.region, identity.roleArn), { abortSignal });
+    } catch (err) {
+      if (!abortSignal.aborted) throw err;
+      throw Object.assign(new Error(`${operation} got no answer within ${this.timeoutMs / 1000}s`), {
+        name: 'TimeoutError',
+      });
+    }
   }
 
   private count(operation: string, outcome: string): void {
@@ -105,8 +131,8 @@ export class PersonalizeGateway {
 
   async describe(identity: Identity, log: Logger): Promise<Observation> {
     try {
-      const out = await this.send(identity, 'DescribeDatasetExportJob', (c) =>
-        c.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn })),
+      const out = await this.send(identity, 'DescribeDatasetExportJob', (c, o) =>
+        c.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn }), o),
       );
       this.count('DescribeDatasetExportJob', 'OK');
       log.debug(
@@ -148,8 +174,8 @@ export class PersonalizeGateway {
     log: Logger,
   ): Promise<CreateResult> {
     try {
-      const out = await this.send(identity, 'CreateDatasetExportJob', (c) =>
-        c.send(new CreateDatasetExportJobCommand(input)),
+      const out = await this.send(identity, 'CreateDatasetExportJob', (c, o) =>
+        c.send(new CreateDatasetExportJobCommand(input), o),
       );
       this.count('CreateDatasetExportJob', 'OK');
       log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
@@ -202,8 +228,8 @@ export class PersonalizeGateway {
     let nextToken: string | undefined;
     try {
       for (let page = 0; page < (this.options.listMaxPages ?? 20); page++) {
-        const out = await this.send(identity, 'ListDatasetExportJobs', (c) =>
-          c.send(new ListDatasetExportJobsCommand({ datasetArn, maxResults: 100, nextToken })),
+        const out = await this.send(identity, 'ListDatasetExportJobs', (c, o) =>
+          c.send(new ListDatasetExportJobsCommand({ datasetArn, maxResults: 100, nextToken }), o),
         );
         this.count('ListDatasetExportJobs', 'OK');
         for (const j of out.datasetExportJobs ?? []) {
@@ -230,8 +256,8 @@ export class PersonalizeGateway {
   /** The job's tags in AWS (ListTagsForResource). */
   async tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed> {
     try {
-      const out = await this.send(identity, 'ListTagsForResource', (c) =>
-        c.send(new ListTagsForResourceCommand({ resourceArn: identity.arn })),
+      const out = await this.send(identity, 'ListTagsForResource', (c, o) =>
+        c.send(new ListTagsForResourceCommand({ resourceArn: identity.arn }), o),
       );
       this.count('ListTagsForResource', 'OK');
       return {
@@ -250,15 +276,15 @@ export class PersonalizeGateway {
     let operation = 'TagResource';
     try {
       if (tags.length) {
-        await this.send(identity, operation, (c) =>
-          c.send(new TagResourceCommand({ resourceArn: identity.arn, tags })),
+        await this.send(identity, operation, (c, o) =>
+          c.send(new TagResourceCommand({ resourceArn: identity.arn, tags }), o),
         );
         this.count(operation, 'OK');
       }
       operation = 'UntagResource';
       if (plan.remove.length) {
-        await this.send(identity, operation, (c) =>
-          c.send(new UntagResourceCommand({ resourceArn: identity.arn, tagKeys: plan.remove })),
+        await this.send(identity, operation, (c, o) =>
+          c.send(new UntagResourceCommand({ resourceArn: identity.arn, tagKeys: plan.remove }), o),
         );
         this.count(operation, 'OK');
       }

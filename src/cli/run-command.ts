@@ -18,13 +18,21 @@ AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Id
                                 DescribeDatasetExportJob per job
   --aws-rate N                  requests per second per account, region and operation (default 10)
   --aws-burst N                 burst of that rate (default 20)
+  --aws-timeout DURATION        the longest one AWS call may take, retries included (default 20s)
+  --aws-connect-timeout DURATION  the longest a connection to AWS may take to open (default 5s)
   --namespace NS                watch only this namespace (repeatable; default all)
+  --allow-adoption              let resources adopt jobs the operator did not create, in every namespace
+                                (otherwise only in namespaces annotated personalize.ops.dev/allow-adoption)
+  --require-namespace-role      never call AWS with the operator's own identity: a namespace without the
+                                personalize.ops.dev/role-arn annotation gets no AWS call
   --selector LABELS             reconcile only resources matching this label selector
   --concurrency N               reconciles at once (default 4)
   --poll-min DURATION           fastest status poll of a running job (default 5s)
   --poll-max DURATION           slowest status poll of a long-running job (default 60s)
   --retry-actionable DURATION   retry delay for errors a person must fix: IAM, input (default 5m)
   --resync DURATION             full re-check of every resource (default 10m)
+  --stall-timeout DURATION      /healthz fails once a watch has been down, or queued work has seen no
+                                reconcile finish, this long (default 2m)
   --leader-elect                reconcile only while holding a Lease (run several replicas for HA)
   --leader-election-namespace NS  the Lease's namespace (default: POD_NAMESPACE, else default)
   --leader-election-id NAME     the Lease's name (default personalize-operator)
@@ -45,13 +53,18 @@ export async function runCommand(argv: string[]): Promise<void> {
       'status-source': { type: 'string', default: 'list' },
       'aws-rate': { type: 'string', default: '10' },
       'aws-burst': { type: 'string', default: '20' },
+      'aws-timeout': { type: 'string', default: '20s' },
+      'aws-connect-timeout': { type: 'string', default: '5s' },
       namespace: { type: 'string', multiple: true },
+      'allow-adoption': { type: 'boolean', default: false },
+      'require-namespace-role': { type: 'boolean', default: false },
       selector: { type: 'string' },
       concurrency: { type: 'string', default: '4' },
       'poll-min': { type: 'string', default: '5s' },
       'poll-max': { type: 'string', default: '60s' },
       'retry-actionable': { type: 'string', default: '5m' },
       resync: { type: 'string', default: '10m' },
+      'stall-timeout': { type: 'string', default: '2m' },
       'leader-elect': { type: 'boolean', default: false },
       'leader-election-namespace': { type: 'string' },
       'leader-election-id': { type: 'string', default: 'personalize-operator' },
@@ -83,12 +96,17 @@ export async function runCommand(argv: string[]): Promise<void> {
       burst: parsePositiveInt('--aws-burst', values['aws-burst']),
     },
     namespaces: values.namespace ?? [],
+    allowAdoption: values['allow-adoption'],
+    requireNamespaceRole: values['require-namespace-role'],
     labelSelector: values.selector,
     concurrency: parsePositiveInt('--concurrency', values.concurrency),
     pollMinMs: parseDuration('--poll-min', values['poll-min']),
     pollMaxMs: parseDuration('--poll-max', values['poll-max']),
     actionableRetryMs: parseDuration('--retry-actionable', values['retry-actionable']),
     resyncMs: parseDuration('--resync', values.resync),
+    stallTimeoutMs: parseDuration('--stall-timeout', values['stall-timeout']),
+    awsTimeoutMs: parseDuration('--aws-timeout', values['aws-timeout']),
+    awsConnectTimeoutMs: parseDuration('--aws-connect-timeout', values['aws-connect-timeout']),
     metricsAddr: parseAddr('--metrics-addr', values['metrics-addr']),
     healthAddr: parseAddr('--health-addr', values['health-addr']),
     leaderElection: values['leader-elect'] ? leaderElection(values) : undefined,

@@ -60,6 +60,55 @@ describe('operator resilience', () => {
     expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(3);
   });
 
+  it('times out a hung Create: the others converge meanwhile, and the slow one gets no second job', async () => {
+    stack = await startStack({ speed: 1, durations: { exportPendingMs: 300, exportInProgressMs: 2_000 } });
+    // One worker: without a timeout, a Create whose answer never comes would hold it, and every poll, for good.
+    await stack.startOperator({ concurrency: 1, awsTimeoutMs: 1_000 });
+    for (const name of ['steady-a', 'steady-b']) await stack.create(name, spec());
+    for (const name of ['steady-a', 'steady-b'])
+      await stack.waitFor(name, (o) => o.status?.datasetExportJobArn !== undefined);
+    await stack.aws.setFaults({ latencyMs: { CreateDatasetExportJob: 120_000 } });
+    await stack.create('slow', spec());
+    const timedOut = await stack.waitFor('slow', (o) => condition(o, 'Synced')?.reason === 'AWSUnavailable');
+    expect(condition(timedOut, 'Synced')?.message).toMatch(/CreateDatasetExportJob got no answer within 1s/);
+    for (const name of ['steady-a', 'steady-b'])
+      await stack.waitFor(name, (o) => o.status?.status === 'ACTIVE', 15_000);
+
+    await stack.aws.setFaults({});
+    const done = await stack.waitFor('slow', (o) => o.status?.status === 'ACTIVE', 15_000);
+    expect(done.status?.datasetExportJobArn).toMatch(/-slow-[0-9a-f]{10}$/);
+    const creates = (await stack.aws.stats()).CreateDatasetExportJob!;
+    expect(creates.outcomes.OK).toBe(3);
+    expect(
+      (await stack.aws.client.send(new ListDatasetExportJobsCommand({}))).datasetExportJobs,
+    ).toHaveLength(3);
+  });
+
+  it('fails /healthz while queued work sees no reconcile finish, and passes again once it moves', async () => {
+    stack = await startStack();
+    await stack.aws.setFaults({ latencyMs: { CreateDatasetExportJob: 4_000 } });
+    const operator = await stack.startOperator({
+      concurrency: 1,
+      stallTimeoutMs: 1_000,
+      awsTimeoutMs: 30_000,
+      healthAddr: { host: '127.0.0.1', port: 0 },
+    });
+    const healthz = async () => {
+      const res = await fetch(`${operator.healthUrl}/healthz`);
+      return `${res.status} ${await res.text()}`;
+    };
+    for (const name of ['held-1', 'held-2']) await stack.create(name, spec());
+    await expect
+      .poll(healthz, { timeout: 10_000, interval: 100 })
+      .toMatch(/^503 no reconcile finished for \d+s while 1 keys wait/);
+    expect(await operator.metrics.registry.getSingleMetricAsString('personalize_operator_healthy')).toMatch(
+      /personalize_operator_healthy\{check="progress"\} 0/,
+    );
+    await stack.aws.setFaults({});
+    for (const name of ['held-1', 'held-2']) await stack.waitFor(name, (o) => o.status?.status === 'ACTIVE');
+    await expect.poll(healthz, { timeout: 10_000, interval: 100 }).toBe('200 ok\n');
+  });
+
   it('converges through a throttling storm with exactly one successful Create per job', async () => {
     stack = await startStack();
     await stack.aws.setFaults({ errorRates: { '*': { LimitExceededException: 0.6 } } });
