@@ -1,11 +1,13 @@
 import { AWS, anchored } from './aws-constraints.js';
+import { GROUP } from './group.js';
+import { OWNER_TAG_COUNT, OWNER_TAG_PREFIX } from './ownership.js';
 
 /**
  * The DatasetExportJob API, defined once. The CRD's OpenAPI schema is this object; the TypeScript types in
  * types.ts are inferred from it; docs and the Helm chart's CRD are generated from the CRD. Keep to the subset
  * of OpenAPI that `Infer` in types.ts understands.
  */
-export const GROUP = 'personalize.ops.dev';
+export { GROUP };
 export const VERSION = 'v1alpha1';
 export const KIND = 'DatasetExportJob';
 export const PLURAL = 'datasetexportjobs';
@@ -17,6 +19,16 @@ export const RECONCILE_REQUESTED_ANNOTATION = `${GROUP}/reconcile-requested-at`;
 /** "true" stops all AWS calls for the resource (no Create, no polling) until it is removed or "false". */
 export const PAUSED_ANNOTATION = `${GROUP}/paused`;
 
+/** A dataset's ARN: 12-digit account, `dataset/` resource (also what the operator reads the account from). */
+export const DATASET_ARN = 'arn:([a-z\\d-]+):personalize:([a-z\\d-]*):(\\d{12}):dataset/(.+)';
+
+/** On a Namespace, "true" lets its resources adopt jobs the operator did not create (see --allow-adoption). */
+export const ADOPTION_ANNOTATION = `${GROUP}/allow-adoption`;
+/** On a Namespace: the region its resources' calls default to. */
+export const REGION_ANNOTATION = `${GROUP}/region`;
+/** On a Namespace: the IAM role its resources' calls are made with. */
+export const ROLE_ANNOTATION = `${GROUP}/role-arn`;
+
 /** Every spec field but tags: what CreateDatasetExportJob fixed for good. */
 export const IMMUTABLE_SPEC_FIELDS = [
   'jobName',
@@ -27,7 +39,15 @@ export const IMMUTABLE_SPEC_FIELDS = [
   'region',
 ] as const;
 
-const tagKeyRule = `self.all(k, size(k) >= ${AWS.tagKey.minLength} && size(k) <= ${AWS.tagKey.maxLength} && k.matches('${anchored(AWS.tagText).replaceAll('\\', '\\\\')}') && !k.startsWith('${AWS.reservedTagPrefix}'))`;
+/** A pattern inside a single-quoted CEL string. */
+const cel = (pattern: string) => `'${pattern.replaceAll('\\', '\\\\')}'`;
+
+/** A CEL pattern rule with a message that shows the expected form, where OpenAPI's `pattern` shows a regex. */
+const matching = (pattern: string, message: string) => [
+  { rule: `self.matches(${cel(anchored(pattern))})`, message },
+];
+
+const tagKeyRule = `self.all(k, size(k) >= ${AWS.tagKey.minLength} && size(k) <= ${AWS.tagKey.maxLength} && k.matches(${cel(anchored(AWS.tagText))}) && !k.lowerAscii().startsWith('${AWS.reservedTagPrefix}') && !k.lowerAscii().startsWith('${OWNER_TAG_PREFIX}'))`;
 
 export const specSchema = {
   type: 'object',
@@ -47,7 +67,11 @@ export const specSchema = {
       type: 'string',
       description: 'ARN of the dataset to export. Its account and region are where the job is created.',
       maxLength: AWS.arn.maxLength,
-      pattern: anchored(AWS.arn.pattern),
+      // Stricter than AWS's Arn shape, which any Personalize ARN passes: a dataset group's ARN is refused here.
+      'x-kubernetes-validations': matching(
+        DATASET_ARN,
+        'must be a dataset ARN, arn:aws:personalize:<region>:<12-digit account>:dataset/<dataset group>/<TYPE> (a dataset group ARN is not one)',
+      ),
     },
     ingestionMode: {
       type: 'string',
@@ -61,7 +85,10 @@ export const specSchema = {
       description:
         'IAM service role that Amazon Personalize assumes to write to the S3 bucket (s3:PutObject, s3:ListBucket).',
       maxLength: AWS.roleArn.maxLength,
-      pattern: anchored(AWS.roleArn.pattern),
+      'x-kubernetes-validations': matching(
+        AWS.roleArn.pattern,
+        'must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<role name>',
+      ),
     },
     jobOutput: {
       type: 'object',
@@ -77,13 +104,19 @@ export const specSchema = {
               type: 'string',
               description: 'S3 path the CSV files are written under, for example s3://bucket/folder/.',
               maxLength: AWS.s3Location.maxLength,
-              pattern: anchored(AWS.s3Location.pattern),
+              'x-kubernetes-validations': matching(
+                AWS.s3Location.pattern,
+                'must be an S3 path such as s3://bucket/folder/',
+              ),
             },
             kmsKeyArn: {
               type: 'string',
               description: 'ARN of the KMS key that encrypts the exported files.',
               maxLength: AWS.kmsKeyArn.maxLength,
-              pattern: anchored(AWS.kmsKeyArn.pattern),
+              'x-kubernetes-validations': matching(
+                AWS.kmsKeyArn.pattern,
+                'must be a KMS key ARN, arn:aws:kms:<region>:<12-digit account>:key/<key id>',
+              ),
             },
           },
         },
@@ -91,8 +124,8 @@ export const specSchema = {
     },
     tags: {
       type: 'object',
-      description: `Tags for the export job, as key: value (at most ${AWS.maxTagsPerResource}; keys may not start with ${AWS.reservedTagPrefix}). The only field that can change: the operator makes the job's tags in AWS exactly these (TagResource, UntagResource). Left out, the tags of an adopted job are left alone.`,
-      maxProperties: AWS.maxTagsPerResource,
+      description: `Tags for the export job, as key: value (at most ${AWS.maxTagsPerResource - OWNER_TAG_COUNT}: AWS allows ${AWS.maxTagsPerResource} and the operator keeps ${OWNER_TAG_COUNT} ${OWNER_TAG_PREFIX}owner-* tags that record the owning resource; keys may not start with ${AWS.reservedTagPrefix} or ${OWNER_TAG_PREFIX}, in any case). The only field that can change: the operator makes the job's tags in AWS exactly these, plus its own (TagResource, UntagResource). Left out, the tags of an adopted job are left alone.`,
+      maxProperties: AWS.maxTagsPerResource - OWNER_TAG_COUNT,
       additionalProperties: {
         type: 'string',
         maxLength: AWS.tagValue.maxLength,
@@ -101,7 +134,7 @@ export const specSchema = {
       'x-kubernetes-validations': [
         {
           rule: tagKeyRule,
-          message: `tag keys must be ${AWS.tagKey.minLength}-${AWS.tagKey.maxLength} characters of letters, digits, spaces and _.:/=+-@, and may not start with ${AWS.reservedTagPrefix}`,
+          message: `tag keys must be ${AWS.tagKey.minLength}-${AWS.tagKey.maxLength} characters of letters, digits, spaces and _.:/=+-@, and may not start with ${AWS.reservedTagPrefix} or ${OWNER_TAG_PREFIX} (in any case)`,
         },
       ],
     },

@@ -90,6 +90,8 @@ export async function devCommand(argv: string[]): Promise<void> {
         pollMaxMs: Math.max(pollMs, 5_000),
         backoffBaseMs: 500,
         actionableRetryMs: 30_000,
+        // One person, one machine, one demo account: adopting jobs made with the emulator is expected here.
+        allowAdoption: true,
       });
       stops.push(() => operator.stop());
       say('Operator running');
@@ -107,7 +109,7 @@ export async function devCommand(argv: string[]): Promise<void> {
       say('');
       say(`Control plane and emulator only. Kubeconfig: ${kubeconfigPath}`);
       say(
-        `Run the operator with: personalize-operator run --kubeconfig ${kubeconfigPath} --personalize-endpoint ${emulator.url}`,
+        `Run the operator with: personalize-operator run --kubeconfig ${kubeconfigPath} --personalize-endpoint ${emulator.url} --allow-adoption`,
       );
     } else {
       await runOperator();

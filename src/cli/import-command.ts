@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { stringify } from 'yaml';
+import { ADOPTION_ANNOTATION } from '../api/schema.js';
 import { importJobs } from '../aws/importer.js';
 
 export const IMPORT_USAGE = `personalize-operator import [options] > jobs.yaml
 
 Prints DatasetExportJob YAML (one document per job) for export jobs that already exist in AWS; applied, the
-operator adopts them without calling Create.
+operator adopts them without calling Create, where adoption is allowed: in a namespace annotated
+personalize.ops.dev/allow-adoption=true, or everywhere when the operator runs with --allow-adoption.
   --dataset-arn ARN             only the jobs of this dataset (default: every job in the region)
   --region REGION               the region to list (default: AWS_REGION)
   --namespace NS                metadata.namespace of the printed resources
@@ -39,6 +41,11 @@ export async function importCommand(argv: string[]): Promise<void> {
     });
     process.stdout.write(manifests.map((m) => stringify(m)).join('---\n'));
     process.stderr.write(`${manifests.length} jobs\n`);
+    if (manifests.length) {
+      process.stderr.write(
+        `the operator adopts them where allowed: kubectl annotate namespace ${values.namespace ?? 'NAMESPACE'} ${ADOPTION_ANNOTATION}=true (or run it with --allow-adoption)\n`,
+      );
+    }
   } finally {
     client.destroy();
   }

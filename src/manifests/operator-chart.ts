@@ -47,8 +47,6 @@ export class OperatorChart extends Chart {
       [['create', 'patch'], 'events.k8s.io', 'events'],
       // Namespace annotations name the region and the role to assume.
       [['get'], '', 'namespaces'],
-      // Leader election (the Lease lives in the operator's namespace).
-      [['get', 'create', 'update'], 'coordination.k8s.io', 'leases'],
     ];
     for (const [verbs, apiGroup, resourceType] of rules)
       role.allow(verbs, kplus.ApiResource.custom({ apiGroup, resourceType }));
@@ -59,6 +57,21 @@ export class OperatorChart extends Chart {
       role,
     });
     binding.addSubjects(serviceAccount);
+
+    // Leader election: a Role in the operator's own namespace, so its rights never reach the Leases of
+    // kube-system (kube-controller-manager's and kube-scheduler's).
+    const leaseRole = new kplus.Role(this, 'leader-election-role', {
+      metadata: { name: `${NAME}-leader-election`, namespace },
+    });
+    leaseRole.allow(
+      ['get', 'create', 'update'],
+      kplus.ApiResource.custom({ apiGroup: 'coordination.k8s.io', resourceType: 'leases' }),
+    );
+    ApiObject.of(leaseRole).addJsonPatch(JsonPatch.remove('/rules/0/resourceNames'));
+    new kplus.RoleBinding(this, 'leader-election-binding', {
+      metadata: { name: `${NAME}-leader-election`, namespace },
+      role: leaseRole,
+    }).addSubjects(serviceAccount);
 
     const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name: NAME, namespace },

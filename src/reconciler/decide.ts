@@ -1,6 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AWS } from '../api/aws-constraints.js';
-import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
+import { AWS, anchored } from '../api/aws-constraints.js';
+import { OWNER_TAGS, type Owner, ownerTags } from '../api/ownership.js';
+import {
+  ADOPTION_ANNOTATION,
+  DATASET_ARN,
+  PAUSED_ANNOTATION,
+  RECONCILE_REQUESTED_ANNOTATION,
+} from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import { type ClassifiedError, TRANSIENT_REASONS } from '../aws/errors.js';
 import { type DesiredCondition, findCondition, mergeConditions } from './conditions.js';
@@ -67,7 +73,7 @@ export interface DecideSettings {
 
 export const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
 
-const DATASET_ARN = /^arn:([a-z\d-]+):personalize:([^:]*):(\d{12}):dataset\/.+$/;
+const DATASET_ARN_PATTERN = new RegExp(anchored(DATASET_ARN));
 
 /**
  * The job's identity. The dataset ARN names the account and region (a job lives beside its dataset), so no
@@ -79,6 +85,10 @@ export interface Scope {
   defaultRegion?: string;
   /** Role to assume for this namespace's calls (annotation personalize.ops.dev/role-arn). */
   roleArn?: string;
+  /** The namespace lets its resources adopt jobs the operator did not create (annotation). */
+  allowAdoption?: boolean;
+  /** Why the namespace could not be read: its role is unknown, so nothing may be called. */
+  unreadable?: string;
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
@@ -89,7 +99,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
  * operator's --region (itself defaulting to the SDK's AWS_REGION). spec.region must agree with the dataset.
  */
 export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { invalid: string } {
-  const match = DATASET_ARN.exec(obj.spec.datasetArn);
+  const match = DATASET_ARN_PATTERN.exec(obj.spec.datasetArn);
   if (!match) {
     return {
       invalid: `spec.datasetArn ${obj.spec.datasetArn} is not a dataset ARN (arn:<partition>:personalize:<region>:<account>:dataset/...)`,
@@ -127,10 +137,30 @@ export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { in
   };
 }
 
+/** Longest reconcile-requested-at value honoured: it is copied into status, so it must stay small. */
+export const MAX_REQUEST_LENGTH = 256;
+
 /** The pending value of the reconcile-requested-at annotation: set, and not yet echoed in status. */
 export function reconcileRequest(obj: DatasetExportJob): string | undefined {
   const requested = obj.metadata?.annotations?.[RECONCILE_REQUESTED_ANNOTATION];
-  return requested !== undefined && requested !== obj.status?.lastHandledReconcileAt ? requested : undefined;
+  if (requested === undefined || requested.length > MAX_REQUEST_LENGTH) return undefined;
+  return requested !== obj.status?.lastHandledReconcileAt ? requested : undefined;
+}
+
+/** Why the reconcile-requested-at annotation is refused, when it is. */
+export function invalidRequest(obj: DatasetExportJob): string | undefined {
+  const requested = obj.metadata?.annotations?.[RECONCILE_REQUESTED_ANNOTATION];
+  if (requested === undefined || requested.length <= MAX_REQUEST_LENGTH) return undefined;
+  return `metadata.annotations[${RECONCILE_REQUESTED_ANNOTATION}] is ${requested.length} characters; at most ${MAX_REQUEST_LENGTH} are allowed (a timestamp is usual). Nothing is done for this resource until it is shorter.`;
+}
+
+/** An update that records the job's ARN with Synced=True: the resource now manages the job. */
+export function recordsJob(decision: Decision): boolean {
+  return (
+    decision.kind === 'update' &&
+    decision.status.datasetExportJobArn !== undefined &&
+    findCondition(decision.status.conditions, 'Synced')?.status === 'True'
+  );
 }
 
 /**
@@ -162,7 +192,7 @@ export function isSettled(obj: DatasetExportJob): boolean {
 }
 
 /** The job under the spec's name is not the one the spec describes; the spec cannot change, so it stays so. */
-const SETTLING_CONFLICTS = new Set(['NameConflict', 'SpecMismatch']);
+const SETTLING_CONFLICTS = new Set(['NameConflict', 'SpecMismatch', 'OwnedByAnotherNamespace']);
 
 /** Where an existing job differs from the spec, for the settings AWS reported. */
 function differences(spec: DatasetExportJob['spec'], created: ObservedJob['created']): string[] {
@@ -310,7 +340,7 @@ function progressOf(own: readonly DesiredCondition[]): [DesiredCondition, Desire
 }
 
 /** Warning event and Synced=False for a problem, emitted only when the reason or message is new. */
-function problem(
+export function problem(
   obj: DatasetExportJob,
   identity: Partial<Identity>,
   reason: string,
@@ -318,9 +348,9 @@ function problem(
   requeue: Requeue,
   now: Date,
 ): Update {
-  const synced: DesiredCondition = { type: 'Synced', status: 'False', reason, message };
-  const old = findCondition(obj.status?.conditions, 'Synced');
-  const repeated = old?.status === 'False' && old.reason === reason && old.message === message;
+  const kept = repeatedProblem(obj, reason, message);
+  const synced: DesiredCondition = { type: 'Synced', status: 'False', reason, message: kept ?? message };
+  const repeated = kept !== undefined;
   const fields: Partial<DatasetExportJobStatus> = {
     ...(identity.jobName ? { jobName: identity.jobName } : {}),
     ...(identity.region ? { region: identity.region } : {}),
@@ -366,12 +396,18 @@ export function paused(obj: DatasetExportJob, now: Date): Update {
   };
 }
 
-/** The first update after a pause was lifted says so, whatever AWS answered. */
+/**
+ * The first update after a halt (a pause, or an annotation refused, such as a malformed pause) was lifted says
+ * so, whatever comes next: the way out of a pause through a refused value ends in Resumed too.
+ */
 export function withResumed(obj: DatasetExportJob, update: Update): Update {
-  const before = findCondition(obj.status?.conditions, 'Synced')?.reason;
-  const after = findCondition(update.status.conditions, 'Synced')?.reason;
-  if (before !== 'Paused' || after === 'Paused') return update;
-  const note = `The annotation ${PAUSED_ANNOTATION} was lifted: AWS calls resume`;
+  const before = findCondition(obj.status?.conditions, 'Synced')?.reason ?? '';
+  const after = findCondition(update.status.conditions, 'Synced')?.reason ?? '';
+  if (!HALTED.has(before) || HALTED.has(after)) return update;
+  const note =
+    before === 'Paused'
+      ? `The annotation ${PAUSED_ANNOTATION} was lifted: AWS calls resume`
+      : 'The refused annotation was corrected: AWS calls resume';
   return {
     ...update,
     events: [{ type: 'Normal', reason: 'Resumed', action: 'Resume', note }, ...update.events],
@@ -385,6 +421,21 @@ export function invalidAnnotation(obj: DatasetExportJob, message: string, now: D
 /** AWS's error as a condition message: code, message and the request ID to quote to AWS support. */
 export const errorMessage = (error: ClassifiedError) =>
   `${error.code}: ${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}`;
+
+const withoutRequestId = (message: string) => message.replace(/ \(request [^)]*\)$/, '');
+
+/**
+ * The Synced message already shown when the same problem is back, differing at most in AWS's request ID:
+ * kept as it is, so a retry of one error writes no status and records no second event.
+ */
+export function repeatedProblem(obj: DatasetExportJob, reason: string, message: string): string | undefined {
+  const old = findCondition(obj.status?.conditions, 'Synced');
+  const same =
+    old?.status === 'False' &&
+    old.reason === reason &&
+    withoutRequestId(old.message) === withoutRequestId(message);
+  return same ? old.message : undefined;
+}
 
 /** Transient failures back off; those that need a person are retried slowly. */
 export const retryAfter = (error: ClassifiedError, settings: DecideSettings): Requeue =>
@@ -404,6 +455,10 @@ export interface DecideContext {
   justCreated?: boolean;
   /** Another resource (namespace/name) already manages the job: it recorded its ARN, or created it. */
   claimedBy?: string;
+  /** The owner the job's tags record, read when a job is first seen without this resource creating it. */
+  owner?: Owner;
+  /** A job the operator did not create may be adopted (operator flag or namespace annotation). */
+  adoptionAllowed?: boolean;
 }
 
 /**
@@ -415,7 +470,7 @@ export function decide(
   identity: Identity,
   observation: Observation,
   settings: DecideSettings,
-  { justCreated = false, claimedBy }: DecideContext = {},
+  { justCreated = false, claimedBy, owner, adoptionAllowed = false }: DecideContext = {},
 ): Decision {
   const { now } = settings;
   switch (observation.kind) {
@@ -474,10 +529,23 @@ export function decide(
           now,
         );
       }
+      const firstSight = !obj.status?.datasetExportJobArn && !justCreated;
+      if (firstSight && owner && owner.namespace !== obj.metadata?.namespace) {
+        return problem(
+          obj,
+          identity,
+          'OwnedByAnotherNamespace',
+          `The job ${identity.jobName} belongs to a DatasetExportJob in namespace ${owner.namespace} (its ${OWNER_TAGS.namespace} tag): a resource manages only jobs of its own namespace, and nothing of this job is shown here. Choose another spec.jobName, or omit it to get a generated name.`,
+          { kind: 'none' },
+          now,
+        );
+      }
       // A derived name embeds this resource's UID, so only this resource can have created such a job (also
-      // when a crash lost the status write after Create). A job under a chosen spec.jobName found before this
-      // resource created anything is adoption, of a job that must be the one the spec describes.
-      const adopted = !obj.status?.datasetExportJobArn && !justCreated && obj.spec.jobName !== undefined;
+      // when a crash lost the status write after Create), as can one whose owner tags carry its UID (a Create
+      // whose answer was lost). Any other job under a chosen spec.jobName is adoption, of a job that must be
+      // the one the spec describes.
+      const ours = owner?.uid !== undefined && owner.uid === obj.metadata?.uid;
+      const adopted = firstSight && !ours && obj.spec.jobName !== undefined;
       if (adopted && claimedBy) {
         // Not settled: once the other resource is deleted, this one may adopt the job.
         return problem(
@@ -486,6 +554,17 @@ export function decide(
           'AlreadyManaged',
           `The job ${identity.jobName} is already managed by DatasetExportJob ${claimedBy}: one job, one resource. ` +
             'Delete this resource, or choose another spec.jobName (or omit it) to export again.',
+          { kind: 'after', ms: settings.actionableRetryMs },
+          now,
+        );
+      }
+      if (adopted && !owner && !adoptionAllowed) {
+        return problem(
+          obj,
+          identity,
+          'AdoptionNotAllowed',
+          `The job ${identity.jobName} exists and was not created by this operator; adopting it is not allowed here. ` +
+            `An administrator allows it for this namespace with the annotation ${ADOPTION_ANNOTATION}: "true" on the Namespace, or for all with the operator flag --allow-adoption. To export again instead, choose another spec.jobName or omit it.`,
           { kind: 'after', ms: settings.actionableRetryMs },
           now,
         );
@@ -572,8 +651,10 @@ export function createInput(obj: DatasetExportJob, identity: Identity) {
           : {}),
       },
     },
-    ...(spec.tags && Object.keys(spec.tags).length
-      ? { tags: Object.entries(spec.tags).map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }
-      : {}),
+    // The owner tags travel with the Create, so no job of the operator's ever exists without them.
+    tags: Object.entries({ ...spec.tags, ...ownerTags(obj) }).map(([tagKey, tagValue]) => ({
+      tagKey,
+      tagValue,
+    })),
   };
 }

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
+import { type Owner, ownerOf, ownerTags } from '../api/ownership.js';
 import { resourceKey } from '../api/resource-key.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { PersonalizeGateway } from '../aws/gateway.js';
@@ -11,19 +12,22 @@ import {
   type Identity,
   identityOf,
   invalidAnnotation,
+  invalidRequest,
   invalidSpec,
   isSettled,
   type Observation,
   paused,
   pauseOf,
   type Requeue,
+  recordsJob,
   type Scope,
   TERMINAL,
   type Update,
   withProgressAdded,
   withResumed,
 } from './decide.js';
-import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
+import { needsTagSync, type Tags, tagPlan, tagsApplied, tagsFailed } from './tags.js';
+import { scopeRefusal } from './tenancy.js';
 
 /** The Kubernetes side effects a reconcile may have. */
 export interface ReconcileEffects {
@@ -48,6 +52,10 @@ export interface ReconcilerSettings {
   pollMinMs: number;
   pollMaxMs: number;
   actionableRetryMs: number;
+  /** Jobs the operator did not create may be adopted in every namespace (else per namespace annotation). */
+  allowAdoption?: boolean;
+  /** No AWS call for a namespace that names no role: the operator's own identity is never used. */
+  requireNamespaceRole?: boolean;
 }
 
 /**
@@ -73,21 +81,34 @@ export class Reconciler {
 
   async reconcile(obj: DatasetExportJob, log: Logger): Promise<Requeue> {
     if (obj.metadata?.deletionTimestamp) return { kind: 'none' };
+    const now = new Date();
     const pause = pauseOf(obj);
-    if (pause === 'paused') return this.apply(obj, paused(obj, new Date()), log);
-    if (pause !== 'running') return this.apply(obj, invalidAnnotation(obj, pause.invalid, new Date()), log);
+    if (pause === 'paused') return this.apply(obj, paused(obj, now), log);
+    if (pause !== 'running') return this.apply(obj, invalidAnnotation(obj, pause.invalid, now), log);
+    const refusedAnnotation = invalidRequest(obj);
+    if (refusedAnnotation)
+      return this.apply(obj, withResumed(obj, invalidAnnotation(obj, refusedAnnotation, now)), log);
     if (isSettled(obj)) {
-      const upgraded = withProgressAdded(obj, new Date());
+      const upgraded = withProgressAdded(obj, now);
       return upgraded ? this.apply(obj, upgraded, log) : { kind: 'none' };
     }
     const namespaceScope = (await this.settings.namespaceScope?.(obj.metadata?.namespace ?? '')) ?? {};
+    const refused = scopeRefusal(obj, namespaceScope, this.settings.requireNamespaceRole ?? false, {
+      now,
+      actionableRetryMs: this.settings.actionableRetryMs,
+    });
+    if (refused) return this.apply(obj, withResumed(obj, refused), log);
     const identity = identityOf(obj, { ...namespaceScope, defaultRegion: this.settings.defaultRegion });
-    if ('invalid' in identity) return this.apply(obj, invalidSpec(obj, identity.invalid, new Date()), log);
+    if ('invalid' in identity)
+      return this.apply(obj, withResumed(obj, invalidSpec(obj, identity.invalid, now)), log);
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
+    const adoptionAllowed = this.settings.allowAdoption === true || namespaceScope.allowAdoption === true;
 
-    const observed = await this.observe(obj, identity, jobLog);
-    let decision = decide(obj, identity, observed, this.decideSettings(), {
+    let seen = await this.firstSight(obj, identity, await this.observe(obj, identity, jobLog), jobLog);
+    let decision = decide(obj, identity, seen.observation, this.decideSettings(), {
       claimedBy: this.claimant(obj, identity.arn),
+      owner: seen.owner,
+      adoptionAllowed,
     });
     if (decision.kind === 'create') {
       const created = await this.gateway.create(identity, createInput(obj, identity), jobLog);
@@ -100,23 +121,55 @@ export class Reconciler {
           : created.kind === 'created' && this.settings.statusSource === 'list'
             ? { kind: 'missing' }
             : await this.gateway.describe(identity, jobLog);
-      decision = decide(obj, identity, after, this.decideSettings(), {
-        justCreated: created.kind === 'created',
+      const justCreated = created.kind === 'created';
+      seen = justCreated ? { observation: after } : await this.firstSight(obj, identity, after, jobLog);
+      decision = decide(obj, identity, seen.observation, this.decideSettings(), {
+        justCreated,
         claimedBy: this.claimant(obj, identity.arn),
+        owner: seen.owner,
+        adoptionAllowed,
       });
       if (decision.kind === 'create') {
         throw new Error(`AWS accepted CreateDatasetExportJob for ${identity.arn} but cannot describe it`);
       }
     }
-    if (needsTagSync(obj, decision)) decision = await this.syncTags(obj, identity, decision, jobLog);
+    const claiming = seen.tags !== undefined && recordsJob(decision) && seen.owner?.uid !== obj.metadata?.uid;
+    if (claiming || needsTagSync(obj, decision))
+      decision = await this.syncTags(obj, identity, decision, seen.tags, jobLog);
     return this.apply(obj, withResumed(obj, decision), jobLog);
   }
 
-  /** Makes the job's tags in AWS spec.tags: reads them, then sets and removes only what differs. */
-  private async syncTags(obj: DatasetExportJob, identity: Identity, update: Update, log: Logger) {
-    const actual = await this.gateway.tags(identity, log);
-    if (actual.kind === 'failed') return tagsFailed(obj, update, actual.error, this.decideSettings());
-    const plan = tagPlan(obj.spec.tags, actual.tags);
+  /**
+   * A job found that this resource has not recorded is read for its owner tags before anything of it is
+   * shown or adopted: it may belong to another namespace, or be this resource's own after a lost answer.
+   */
+  private async firstSight(
+    obj: DatasetExportJob,
+    identity: Identity,
+    observation: Observation,
+    log: Logger,
+  ): Promise<{ observation: Observation; owner?: Owner; tags?: Tags }> {
+    if (observation.kind !== 'found' || obj.status?.datasetExportJobArn !== undefined) return { observation };
+    const read = await this.gateway.tags(identity, log);
+    if (read.kind === 'failed') return { observation: read };
+    return { observation, owner: ownerOf(read.tags), tags: read.tags };
+  }
+
+  /** Makes the job's tags in AWS spec.tags and the owner tags: reads them (unless known), then changes only what differs. */
+  private async syncTags(
+    obj: DatasetExportJob,
+    identity: Identity,
+    update: Update,
+    known: Tags | undefined,
+    log: Logger,
+  ) {
+    let actual = known;
+    if (!actual) {
+      const read = await this.gateway.tags(identity, log);
+      if (read.kind === 'failed') return tagsFailed(obj, update, read.error, this.decideSettings());
+      actual = read.tags;
+    }
+    const plan = tagPlan(obj.spec.tags, actual, ownerTags(obj), !needsTagSync(obj, update));
     const applied = await this.gateway.retag(identity, plan, log);
     if (applied.kind === 'failed') return tagsFailed(obj, update, applied.error, this.decideSettings());
     return tagsApplied(obj, update, plan);

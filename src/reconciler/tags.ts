@@ -1,3 +1,4 @@
+import { isOwnerTag } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import { findCondition, mergeConditions } from './conditions.js';
@@ -5,6 +6,7 @@ import {
   type DecideSettings,
   errorMessage,
   type Requeue,
+  repeatedProblem,
   retryAfter,
   tagsInSync,
   type Update,
@@ -33,18 +35,29 @@ export function needsTagSync(obj: DatasetExportJob, update: Update): boolean {
   );
 }
 
-/** The calls that turn the tags AWS has into spec.tags. */
-export function tagPlan(desired: Tags | undefined, actual: Tags): TagPlan {
-  const want = desired ?? {};
+/**
+ * The calls that turn the tags AWS has into spec.tags plus the operator's owner tags. With `keepOthers`
+ * (only the owner is being recorded, spec.tags having nothing to say) the job's other tags stay.
+ */
+export function tagPlan(
+  desired: Tags | undefined,
+  actual: Tags,
+  owner: Tags = {},
+  keepOthers = false,
+): TagPlan {
+  const want = { ...desired, ...owner };
   return {
     set: Object.fromEntries(Object.entries(want).filter(([key, value]) => actual[key] !== value)),
-    remove: Object.keys(actual).filter((key) => !(key in want)),
+    remove: keepOthers ? [] : Object.keys(actual).filter((key) => !(key in want)),
   };
 }
 
 /** The update once AWS has spec.tags: status records them, and an event says what changed. */
 export function tagsApplied(obj: DatasetExportJob, update: Update, plan: TagPlan): Update {
-  const set = Object.keys(plan.set).sort();
+  // The owner tags are the operator's bookkeeping; the Adopted or Created event already tells of them.
+  const set = Object.keys(plan.set)
+    .filter((key) => !isOwnerTag(key))
+    .sort();
   // Keys only: AWS treats tag values as sensitive, and the spec shows them to whoever may read them.
   const note = [
     set.length ? `set ${set.join(', ')}` : '',
@@ -77,10 +90,10 @@ export function tagsFailed(
   error: ClassifiedError,
   settings: DecideSettings,
 ): Update {
-  const message = `Could not apply spec.tags: ${errorMessage(error)}`;
   const reason = TAG_REASONS[error.code] ?? error.reason;
-  const old = findCondition(obj.status?.conditions, 'Synced');
-  const repeated = old?.status === 'False' && old.reason === reason && old.message === message;
+  const kept = repeatedProblem(obj, reason, `Could not apply spec.tags: ${errorMessage(error)}`);
+  const message = kept ?? `Could not apply spec.tags: ${errorMessage(error)}`;
+  const repeated = kept !== undefined;
   const desired = (update.status.conditions ?? []).map((c) =>
     c.type === 'Synced'
       ? { type: c.type, status: 'False' as const, reason, message }

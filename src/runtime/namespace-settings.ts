@@ -1,9 +1,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { ADOPTION_ANNOTATION, REGION_ANNOTATION, ROLE_ANNOTATION } from '../api/schema.js';
 import type { Scope } from '../reconciler/decide.js';
-
-export const REGION_ANNOTATION = 'personalize.ops.dev/region';
-export const ROLE_ANNOTATION = 'personalize.ops.dev/role-arn';
 
 export type NamespaceScope = Omit<Scope, 'defaultRegion'>;
 
@@ -26,19 +24,20 @@ export class NamespaceSettings {
   async scopeOf(namespace: string): Promise<NamespaceScope> {
     const cached = this.cache.get(namespace);
     if (cached && Date.now() - cached.at < this.ttlMs) return cached.scope;
-    let scope: NamespaceScope = {};
+    let scope: NamespaceScope;
     try {
       const annotations = (await this.api.readNamespace({ name: namespace })).metadata?.annotations ?? {};
       scope = {
         ...(annotations[REGION_ANNOTATION] ? { namespaceRegion: annotations[REGION_ANNOTATION] } : {}),
-        ...(annotations[ROLE_ANNOTATION] ? { roleArn: annotations[ROLE_ANNOTATION] } : {}),
+        ...(annotations[ROLE_ANNOTATION] !== undefined ? { roleArn: annotations[ROLE_ANNOTATION] } : {}),
+        ...(annotations[ADOPTION_ANNOTATION] === 'true' ? { allowAdoption: true } : {}),
       };
     } catch (err) {
-      // Without access to the namespace object, its resources use the operator's defaults.
-      this.logger.warn(
-        { namespace, code: (err as { code?: number }).code },
-        'cannot read namespace annotations; using defaults',
-      );
+      // Fails closed: without the namespace, its role is unknown, and the operator's own identity is not a
+      // safe stand-in. Not cached, so access granted later applies at the next retry.
+      const code = (err as { code?: number }).code;
+      this.logger.warn({ namespace, code }, 'cannot read namespace annotations; no AWS call for it');
+      return { unreadable: code ? `HTTP ${code}${code === 403 ? ' Forbidden' : ''}` : String(err) };
     }
     this.cache.set(namespace, { at: Date.now(), scope });
     return scope;

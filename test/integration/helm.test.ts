@@ -221,6 +221,9 @@ describe('helm install', () => {
     ).toBe('yes');
     expect(await can('create', 'events.events.k8s.io')).toBe('yes');
     expect(await can('update', 'leases.coordination.k8s.io', namespace)).toBe('yes');
+    // Leases only in its own namespace: never kube-controller-manager's or kube-scheduler's.
+    expect(await can('update', 'leases.coordination.k8s.io', 'kube-system')).toBe('no');
+    expect(await can('create', 'leases.coordination.k8s.io', 'default')).toBe('no');
     expect(await can('get', 'secrets')).toBe('no');
     expect(await can('update', 'datasetexportjobs.personalize.ops.dev')).toBe('no');
     expect(await can('delete', 'datasetexportjobs.personalize.ops.dev')).toBe('no');

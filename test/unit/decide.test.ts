@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ownerTags } from '../../src/api/ownership.js';
 import type { DatasetExportJob } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import {
@@ -7,18 +8,25 @@ import {
   decide,
   type Identity,
   identityOf,
+  invalidAnnotation,
+  invalidRequest,
+  invalidSpec,
   isSettled,
+  MAX_REQUEST_LENGTH,
   type ObservedJob,
   paused,
   pauseOf,
+  reconcileRequest,
   type Update,
   withResumed,
 } from '../../src/reconciler/decide.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from '../../src/reconciler/tags.js';
+import { scopeRefusal } from '../../src/reconciler/tenancy.js';
 
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
 const now = new Date('2026-11-28T12:00:00Z');
 const settings: DecideSettings = { now, pollDelay: (age) => 1000 + age, actionableRetryMs: 300_000 };
+const allowed = { adoptionAllowed: true };
 
 function resource(overrides: Partial<DatasetExportJob> = {}): DatasetExportJob {
   return {
@@ -190,9 +198,58 @@ describe('decide', () => {
         id,
         { kind: 'found', job: job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn }) },
         settings,
+        allowed,
       ),
     );
     expect(d.events[0]).toMatchObject({ reason: 'Adopted' });
+  });
+
+  it('adopts a job the operator did not create only where adoption is allowed', () => {
+    const named = resource({ spec: { ...resource().spec, jobName: 'legacy' } });
+    const id = identityOf(named, {}) as Identity;
+    const found = {
+      kind: 'found',
+      job: job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn }),
+    } as const;
+    const d = update(decide(named, id, found, settings));
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'AdoptionNotAllowed' });
+    expect(cond(d, 'Synced')?.message).toMatch(
+      /personalize\.ops\.dev\/allow-adoption: "true" on the Namespace, or for all with the operator flag --allow-adoption/,
+    );
+    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(d.status.status).toBeUndefined();
+    expect(d.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
+    expect(cond(d, 'Stalled')?.status).toBe('True');
+    // A job the operator created for another resource of this namespace, since deleted, needs no opt-in.
+    const sibling = { namespace: 'ml', name: 'gone', uid: 'uid-0' };
+    expect(update(decide(named, id, found, settings, { owner: sibling })).events[0]).toMatchObject({
+      reason: 'Adopted',
+    });
+  });
+
+  it("never adopts or reads out another namespace's job, and knows its own by the owner UID", () => {
+    const named = resource({ spec: { ...resource().spec, jobName: 'theirs' } });
+    const id = identityOf(named, {}) as Identity;
+    const found = {
+      kind: 'found',
+      job: job('ACTIVE', { jobName: 'theirs', datasetExportJobArn: id.arn }),
+    } as const;
+    const elsewhere = { namespace: 'team-a', name: 'export', uid: 'uid-a' };
+    const d = update(decide(named, id, found, settings, { owner: elsewhere, adoptionAllowed: true }));
+    expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'OwnedByAnotherNamespace' });
+    expect(cond(d, 'Synced')?.message).toMatch(
+      /^The job theirs belongs to a DatasetExportJob in namespace team-a /,
+    );
+    expect(d.status).not.toHaveProperty('status');
+    expect(d.status).not.toHaveProperty('datasetExportJobArn');
+    expect(d.status).not.toHaveProperty('creationDateTime');
+    expect(d.requeue).toEqual({ kind: 'none' });
+    expect(isSettled(resource({ ...named, status: d.status }))).toBe(true);
+    // A job carrying this resource's own UID is its own Create, whose answer was lost: no opt-in, no adoption.
+    const mine = { namespace: 'ml', name: 'job', uid: 'uid-1' };
+    expect(update(decide(named, id, found, settings, { owner: mine })).events[0]).toMatchObject({
+      reason: 'Created',
+    });
   });
 
   it('adopts only a job created with what the spec says, and stops for good with SpecMismatch otherwise', () => {
@@ -214,7 +271,7 @@ describe('decide', () => {
       path: 's3://b/',
       kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
     };
-    const adopted = update(decide(named, id, { kind: 'found', job: existing(same) }, settings));
+    const adopted = update(decide(named, id, { kind: 'found', job: existing(same) }, settings, allowed));
     expect(adopted.events[0]).toMatchObject({ reason: 'Adopted' });
     // What AWS leaves out is not held against the spec.
     const partial = update(
@@ -223,12 +280,13 @@ describe('decide', () => {
         id,
         { kind: 'found', job: existing({ path: 's3://b/', kmsKeyArn: same.kmsKeyArn }) },
         settings,
+        allowed,
       ),
     );
     expect(partial.events[0]).toMatchObject({ reason: 'Adopted' });
 
     const other = { ...same, ingestionMode: 'BULK', path: 's3://elsewhere/', kmsKeyArn: undefined };
-    const d = update(decide(named, id, { kind: 'found', job: existing(other) }, settings));
+    const d = update(decide(named, id, { kind: 'found', job: existing(other) }, settings, allowed));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'SpecMismatch' });
     expect(cond(d, 'Synced')?.message).toBe(
       'The job legacy already exists with other settings: ingestionMode is BULK, the spec says PUT; ' +
@@ -261,7 +319,7 @@ describe('decide', () => {
       kind: 'found',
       job: job('ACTIVE', { jobName: 'shared', datasetExportJobArn: id.arn }),
     } as const;
-    const d = update(decide(named, id, found, settings, { claimedBy: 'ml/first' }));
+    const d = update(decide(named, id, found, settings, { claimedBy: 'ml/first', ...allowed }));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'AlreadyManaged' });
     expect(cond(d, 'Synced')?.message).toMatch(
       /^The job shared is already managed by DatasetExportJob ml\/first: /,
@@ -270,7 +328,9 @@ describe('decide', () => {
     expect(d.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
     expect(isSettled(resource({ ...named, status: d.status }))).toBe(false);
     // Once nobody else claims it, it is adopted.
-    expect(update(decide(named, id, found, settings)).events[0]).toMatchObject({ reason: 'Adopted' });
+    expect(update(decide(named, id, found, settings, allowed)).events[0]).toMatchObject({
+      reason: 'Adopted',
+    });
   });
 
   it('stops for good with NameConflict when the name belongs to another dataset', () => {
@@ -391,7 +451,7 @@ describe('isSettled and createInput', () => {
     expect(isSettled(requested('2026-11-28T13:00:00Z', failed.status))).toBe(false);
   });
 
-  it('sends the spec with PUT made explicit and tags as AWS pairs', () => {
+  it('sends the spec with PUT made explicit and tags as AWS pairs, with the owner tags', () => {
     const r = resource({ spec: { ...resource().spec, tags: { team: 'ml' } } });
     expect(createInput(r, identity)).toEqual({
       jobName: identity.jobName,
@@ -399,7 +459,12 @@ describe('isSettled and createInput', () => {
       ingestionMode: 'PUT',
       roleArn: 'arn:aws:iam::123456789012:role/r',
       jobOutput: { s3DataDestination: { path: 's3://b/' } },
-      tags: [{ tagKey: 'team', tagValue: 'ml' }],
+      tags: [
+        { tagKey: 'team', tagValue: 'ml' },
+        { tagKey: 'personalize.ops.dev/owner-namespace', tagValue: 'ml' },
+        { tagKey: 'personalize.ops.dev/owner-name', tagValue: 'job' },
+        { tagKey: 'personalize.ops.dev/owner-uid', tagValue: 'uid-1' },
+      ],
     });
   });
 });
@@ -472,6 +537,32 @@ describe('pause', () => {
     expect(withResumed(resource({ status: resumed.status }), resumed).events).toEqual([]);
     const stillPaused = paused(resource({ status: pausedStatus }), now);
     expect(withResumed(resource({ status: pausedStatus }), stillPaused).events).toEqual([]);
+  });
+
+  it('says Resumed on the way out of a pause through a refused value, and on an invalid identity', () => {
+    const pausedStatus = paused(annotated({ 'personalize.ops.dev/paused': 'true' }), now).status;
+    const refused = invalidAnnotation(
+      annotated({ 'personalize.ops.dev/paused': 'yes' }, pausedStatus),
+      'must be "true" or "false"',
+      now,
+    );
+    expect(withResumed(resource({ status: pausedStatus }), refused).events.map((e) => e.reason)).toEqual([
+      'InvalidAnnotation',
+    ]);
+    const running = update(
+      decide(resource({ status: refused.status }), identity, { kind: 'missing' }, settings, {
+        justCreated: true,
+      }),
+    );
+    expect(withResumed(resource({ status: refused.status }), running).events.map((e) => e.reason)).toEqual([
+      'Resumed',
+      'Created',
+    ]);
+    const badIdentity = invalidSpec(resource({ status: pausedStatus }), 'no region', now);
+    expect(withResumed(resource({ status: pausedStatus }), badIdentity).events.map((e) => e.reason)).toEqual([
+      'Resumed',
+      'InvalidSpec',
+    ]);
   });
 });
 
@@ -578,5 +669,82 @@ describe('tags', () => {
     expect(tagsFailed(stillDenied, retried, error('transient', 'Throttled'), settings).requeue).toEqual({
       kind: 'backoff',
     });
+  });
+});
+
+describe('tenancy and bounded input', () => {
+  it('records one event and one status for the same AWS error, whatever its request ID', () => {
+    const throttled = (requestId: string): ClassifiedError => ({
+      ...error('transient', 'Throttled'),
+      requestId,
+    });
+    const first = update(decide(resource(), identity, { kind: 'failed', error: throttled('a-1') }, settings));
+    expect(first.events).toHaveLength(1);
+    const again = update(
+      decide(
+        resource({ status: first.status }),
+        identity,
+        { kind: 'failed', error: throttled('b-2') },
+        settings,
+      ),
+    );
+    expect(again.events).toEqual([]);
+    expect(again.status).toEqual(first.status);
+    expect(cond(again, 'Synced')?.message).toBe('SomeException: it went wrong (request a-1)');
+    // Another message is news.
+    const other = { ...throttled('c-3'), message: 'something else' };
+    const changed = update(
+      decide(resource({ status: first.status }), identity, { kind: 'failed', error: other }, settings),
+    );
+    expect(changed.events).toHaveLength(1);
+  });
+
+  it('refuses a reconcile request too long to copy into status', () => {
+    const long = resource({
+      metadata: {
+        ...resource().metadata,
+        annotations: { 'personalize.ops.dev/reconcile-requested-at': 'x'.repeat(MAX_REQUEST_LENGTH + 1) },
+      },
+    });
+    expect(invalidRequest(long)).toMatch(
+      /^metadata\.annotations\[personalize\.ops\.dev\/reconcile-requested-at\] is 257 characters; at most 256/,
+    );
+    expect(reconcileRequest(long)).toBeUndefined();
+    const fine = resource({
+      metadata: {
+        ...resource().metadata,
+        annotations: { 'personalize.ops.dev/reconcile-requested-at': 'now' },
+      },
+    });
+    expect(invalidRequest(fine)).toBeUndefined();
+    expect(reconcileRequest(fine)).toBe('now');
+  });
+
+  it('adds the owner tags to every tag plan and, when only claiming a job, leaves its other tags alone', () => {
+    const owner = ownerTags(resource());
+    expect(owner).toEqual({
+      'personalize.ops.dev/owner-namespace': 'ml',
+      'personalize.ops.dev/owner-name': 'job',
+      'personalize.ops.dev/owner-uid': 'uid-1',
+    });
+    expect(tagPlan(undefined, { team: 'x' }, owner, true)).toEqual({ set: owner, remove: [] });
+    expect(tagPlan({ team: 'y' }, { team: 'x', ...owner, old: '1' }, owner)).toEqual({
+      set: { team: 'y' },
+      remove: ['old'],
+    });
+  });
+
+  it('makes no AWS call for a namespace it cannot read, or without the role the operator requires', () => {
+    const unreadable = scopeRefusal(resource(), { unreadable: 'HTTP 403 Forbidden' }, false, settings);
+    expect(cond(unreadable!, 'Synced')).toMatchObject({ status: 'False', reason: 'NamespaceUnreadable' });
+    expect(cond(unreadable!, 'Synced')?.message).toMatch(
+      /^Cannot read the namespace ml to learn its AWS role \(personalize\.ops\.dev\/role-arn\): HTTP 403 Forbidden\./,
+    );
+    const missing = scopeRefusal(resource(), {}, true, settings);
+    expect(cond(missing!, 'Synced')).toMatchObject({ status: 'False', reason: 'NoNamespaceRole' });
+    expect(
+      scopeRefusal(resource(), { roleArn: 'arn:aws:iam::123456789012:role/a' }, true, settings),
+    ).toBeUndefined();
+    expect(scopeRefusal(resource(), {}, false, settings)).toBeUndefined();
   });
 });

@@ -98,6 +98,7 @@ describe('kstatus (what Flux waits on) reads the status the operator writes', ()
       { ...identity, jobName: 'chosen' },
       found('ACTIVE', undefined, { ingestionMode: 'BULK' }),
       settings,
+      { adoptionAllowed: true },
     );
     expect(kstatus([throttled, denied, mismatch].map((d) => withStatus(d)))).toEqual([
       'InProgress\tThrottledException: it went wrong',

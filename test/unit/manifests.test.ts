@@ -43,6 +43,13 @@ describe('generated manifests', () => {
       { apiGroups: ['personalize.ops.dev'], resources: ['datasetexportjobs/status'], verbs: ['patch'] },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+    ]);
+    // Leases only in the operator's namespace, never cluster-wide.
+    const leaseRole = docs.find((d) => d.kind === 'Role') as
+      | { metadata?: { namespace?: string } }
+      | undefined;
+    expect(leaseRole?.metadata?.namespace).toBe('personalize-operator');
+    expect((leaseRole as { rules?: unknown })?.rules).toEqual([
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
     ]);
     const pod = docs.find((d) => d.kind === 'Deployment')?.spec?.template.spec as {

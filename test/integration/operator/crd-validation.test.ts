@@ -29,7 +29,17 @@ const invalid: Case[] = [
   [
     'a datasetArn that is not an ARN',
     { datasetArn: 'dataset/demo' },
-    /spec\.datasetArn: Invalid value: "dataset\/demo": spec\.datasetArn in body should match/,
+    /spec\.datasetArn: Invalid value: "[^"]*": must be a dataset ARN, arn:aws:personalize:<region>:<12-digit account>:dataset\/<dataset group>\/<TYPE>/,
+  ],
+  [
+    "a dataset group's ARN",
+    { datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset-group/demo' },
+    /spec\.datasetArn: Invalid value: "[^"]*": must be a dataset ARN.*\(a dataset group ARN is not one\)/,
+  ],
+  [
+    'a datasetArn with a 5-digit account',
+    { datasetArn: 'arn:aws:personalize:us-east-1:12345:dataset/demo/ITEMS' },
+    /spec\.datasetArn: Invalid value: "[^"]*": must be a dataset ARN/,
   ],
   [
     'a datasetArn over 256 characters',
@@ -37,7 +47,11 @@ const invalid: Case[] = [
     /spec\.datasetArn: Too long/,
   ],
   ['no roleArn', { roleArn: undefined }, /spec\.roleArn: Required value/],
-  ['a roleArn of a user', { roleArn: 'arn:aws:iam::123456789012:user/x' }, /spec\.roleArn: Invalid value/],
+  [
+    'a roleArn of a user',
+    { roleArn: 'arn:aws:iam::123456789012:user/x' },
+    /spec\.roleArn: Invalid value: "[^"]*": must be an IAM role ARN, arn:aws:iam::<12-digit account>:role\/<role name>/,
+  ],
   [
     'an unknown ingestionMode',
     { ingestionMode: 'SOME' },
@@ -53,12 +67,12 @@ const invalid: Case[] = [
   [
     'a path without a scheme',
     { jobOutput: { s3DataDestination: { path: 'bucket/x' } } },
-    /spec\.jobOutput\.s3DataDestination\.path: Invalid value/,
+    /spec\.jobOutput\.s3DataDestination\.path: Invalid value: "[^"]*": must be an S3 path such as s3:\/\/bucket\/folder\//,
   ],
   [
     'a malformed kmsKeyArn',
     { jobOutput: { s3DataDestination: { path: 's3://b/', kmsKeyArn: 'arn:aws:kms:r:1:key/x' } } },
-    /spec\.jobOutput\.s3DataDestination\.kmsKeyArn: Invalid value/,
+    /spec\.jobOutput\.s3DataDestination\.kmsKeyArn: Invalid value: "[^"]*": must be a KMS key ARN, arn:aws:kms:<region>:<12-digit account>:key\/<key id>/,
   ],
   [
     'a tag value with a forbidden character',
@@ -72,14 +86,24 @@ const invalid: Case[] = [
     /spec\.tags: Invalid value: tag keys must be 1-128 characters/,
   ],
   [
+    'a reserved tag key in capitals (AWS reserves aws: in any case)',
+    { tags: { 'AWS:owner': 'x' } },
+    /spec\.tags: Invalid value: tag keys must .* may not start with aws: or personalize\.ops\.dev\/ \(in any case\)/,
+  ],
+  [
+    "a tag key under the operator's own prefix",
+    { tags: { 'personalize.ops.dev/owner-namespace': 'other' } },
+    /spec\.tags: Invalid value: tag keys must/,
+  ],
+  [
     'a tag key with a forbidden character',
     { tags: { 'a*b': 'x' } },
     /spec\.tags: Invalid value: tag keys must/,
   ],
   [
-    'more than 50 tags',
-    { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
-    /spec\.tags: Too many: 51: must have at most 50 items/,
+    'more than 47 tags (AWS allows 50, the operator keeps 3 for the owner)',
+    { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v'])) },
+    /spec\.tags: Too many: 48: must have at most 47 items/,
   ],
   ['a malformed region', { region: 'US_EAST' }, /spec\.region: Invalid value: "US_EAST"/],
 ];

@@ -45,6 +45,10 @@ describe('personalize-operator import', () => {
     expect(byJob.get('Legacy_Export_7')).not.toHaveProperty('tags');
     expect(manifests.filter((m) => m.spec.tags).length).toBe(25);
 
+    expect(stderr).toContain(
+      `kubectl annotate namespace ${stack.namespace} personalize.ops.dev/allow-adoption=true`,
+    );
+    await kubectl(['annotate', 'namespace', stack.namespace, 'personalize.ops.dev/allow-adoption=true']);
     await kubectl(['apply', '-f', '-'], stdout);
     await stack.startOperator({ concurrency: 16 });
     await kubectl([

@@ -213,11 +213,22 @@ describe('operator lifecycle against the real API server and the emulator', () =
     await stack.startOperator();
     const output = { s3DataDestination: { path: 's3://exports/direct/' } };
     await stack.create('adopter', spec({ jobName: 'pre-existing', jobOutput: output }));
+    // Not created by the operator: adoption waits for an administrator's opt-in, and nothing is shown meanwhile.
+    const waiting = await stack.waitFor(
+      'adopter',
+      (o) => condition(o, 'Synced')?.reason === 'AdoptionNotAllowed',
+    );
+    expect(waiting.status?.status).toBeUndefined();
+    await kubectl(['annotate', 'namespace', stack.namespace, 'personalize.ops.dev/allow-adoption=true']);
     await stack.create('mismatched', spec({ jobName: 'elsewhere', jobOutput: output }));
-    const adopted = await stack.waitFor('adopter', (o) => o.status?.status === 'ACTIVE');
+    const adopted = await stack.waitFor('adopter', (o) => o.status?.status === 'ACTIVE', 45_000);
     expect(adopted.status?.datasetExportJobArn).toMatch(/dataset-export-job\/pre-existing$/);
-    const refused = await stack.waitFor('mismatched', (o) => condition(o, 'Synced')?.status === 'False');
-    expect(condition(refused, 'Synced')).toMatchObject({ reason: 'SpecMismatch' });
+    const refused = await stack.waitFor(
+      'mismatched',
+      (o) => condition(o, 'Synced')?.reason === 'SpecMismatch',
+      45_000,
+    );
+    expect(condition(refused, 'Synced')?.status).toBe('False');
     expect(condition(refused, 'Synced')?.message).toContain(
       'jobOutput.s3DataDestination.path is s3://exports/elsewhere/, the spec says s3://exports/direct/',
     );

@@ -27,6 +27,12 @@ describe('spec.tags, the one field that can change', () => {
         (t) => [t.tagKey, t.tagValue],
       ),
     );
+  /** The operator's owner tags, which tag sync keeps whatever spec.tags says. */
+  const owner = (obj: { metadata?: { name?: string; uid?: string } }) => ({
+    'personalize.ops.dev/owner-namespace': stack.namespace,
+    'personalize.ops.dev/owner-name': obj.metadata?.name,
+    'personalize.ops.dev/owner-uid': obj.metadata?.uid,
+  });
   const applied =
     (generation: number) =>
     (o: {
@@ -51,7 +57,7 @@ describe('spec.tags, the one field that can change', () => {
     const edited = await stack.waitFor('tagged', applied(2));
     expect(edited.status?.tags).toEqual({ team: 'search', env: 'prod' });
     expect(edited.status?.status).toBe('ACTIVE');
-    expect(await awsTags(arn)).toEqual({ team: 'search', env: 'prod' });
+    expect(await awsTags(arn)).toEqual({ team: 'search', env: 'prod', ...owner(done) });
     const stats = await stack.aws.stats();
     expect(stats.CreateDatasetExportJob?.calls).toBe(1);
     expect(stats.TagResource?.calls).toBe(1);
@@ -81,7 +87,7 @@ describe('spec.tags, the one field that can change', () => {
     await stack.aws.setFaults({});
     const recovered = await stack.waitFor('retried', applied(2));
     expect(recovered.status?.tags).toEqual({ team: 'ml' });
-    expect(await awsTags(done.status?.datasetExportJobArn ?? '')).toEqual({ team: 'ml' });
+    expect(await awsTags(done.status?.datasetExportJobArn ?? '')).toEqual({ team: 'ml', ...owner(done) });
     expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(1);
   });
 });

@@ -1,0 +1,203 @@
+import { ListTagsForResourceCommand } from '@aws-sdk/client-personalize';
+import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import { type Operator, type OperatorOptions, startOperator } from '../../../src/operator.js';
+import { createTestNamespace, kubectl } from '../../support/kube.js';
+import {
+  condition,
+  createJob,
+  FAST,
+  installCrd,
+  type Stack,
+  spec,
+  startStack,
+} from '../../support/operator.js';
+
+describe('tenants kept apart', () => {
+  let stack: Stack;
+  const operators: Operator[] = [];
+  beforeAll(installCrd);
+  afterEach(async () => {
+    for (const o of operators.splice(0)) await o.stop(1_000);
+    await stack.close();
+  });
+
+  const operator = async (options: Partial<OperatorOptions>) => {
+    const started = await startOperator({
+      kubeConfig: stack.kc,
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      personalizeEndpoint: stack.aws.emulator.url,
+      ...FAST,
+      ...options,
+    });
+    operators.push(started);
+    return started;
+  };
+
+  const getIn = async (namespace: string, name: string) =>
+    (await stack.api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+      name,
+    })) as Awaited<ReturnType<Stack['get']>>;
+
+  const waitIn = async (
+    namespace: string,
+    name: string,
+    test: (o: Awaited<ReturnType<Stack['get']>>) => boolean,
+  ) => {
+    const deadline = Date.now() + 20_000;
+    let last: Awaited<ReturnType<Stack['get']>> | undefined;
+    while (Date.now() < deadline) {
+      last = await getIn(namespace, name);
+      if (test(last)) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${namespace}/${name}: ${JSON.stringify(last?.status)}`);
+  };
+
+  const awsTags = async (arn: string) =>
+    Object.fromEntries(
+      ((await stack.aws.client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? []).map(
+        (t) => [t.tagKey, t.tagValue],
+      ),
+    );
+
+  /** Namespace A's resource makes the job; B's resource names it, with adoption allowed in both. */
+  async function contested() {
+    const a = stack.namespace;
+    const b = await createTestNamespace(stack.kc, 'tenant-b');
+    for (const ns of [a, b])
+      await kubectl(['annotate', 'namespace', ns, 'personalize.ops.dev/allow-adoption=true']);
+    return { a, b };
+  }
+
+  async function expectRefused(a: string, b: string, arn: string) {
+    const thief = await waitIn(
+      b,
+      'thief',
+      (o) => condition(o, 'Synced')?.reason === 'OwnedByAnotherNamespace',
+    );
+    expect(condition(thief, 'Synced')?.message).toMatch(
+      new RegExp(`^The job shared-export belongs to a DatasetExportJob in namespace ${a} `),
+    );
+    // Nothing of A's job is read out into B, and its tags are A's.
+    expect(thief.status?.datasetExportJobArn).toBeUndefined();
+    expect(thief.status?.status).toBeUndefined();
+    expect(thief.status?.tags).toBeUndefined();
+    expect(await awsTags(arn)).toEqual({
+      team: 'a',
+      'personalize.ops.dev/owner-namespace': a,
+      'personalize.ops.dev/owner-name': 'export',
+      'personalize.ops.dev/owner-uid': (await getIn(a, 'export')).metadata?.uid,
+    });
+  }
+
+  it("keeps namespace B off namespace A's job with two operators sharded by namespace", async () => {
+    stack = await startStack();
+    const { a, b } = await contested();
+    await operator({ namespaces: [a] });
+    await operator({ namespaces: [b] });
+    await createJob(stack.api, a, 'export', spec({ jobName: 'shared-export', tags: { team: 'a' } }));
+    const done = await waitIn(a, 'export', (o) => o.status?.status === 'ACTIVE');
+    await createJob(stack.api, b, 'thief', spec({ jobName: 'shared-export', tags: { team: 'b' } }));
+    await expectRefused(a, b, done.status!.datasetExportJobArn!);
+    expect((await stack.aws.stats()).TagResource).toBeUndefined();
+  });
+
+  it("keeps namespace B off namespace A's job with one operator, also once A's resource is gone", async () => {
+    stack = await startStack();
+    const { a, b } = await contested();
+    await operator({ namespaces: [a, b] });
+    await createJob(stack.api, a, 'export', spec({ jobName: 'shared-export', tags: { team: 'a' } }));
+    const done = await waitIn(a, 'export', (o) => o.status?.status === 'ACTIVE');
+    const arn = done.status!.datasetExportJobArn!;
+    await createJob(stack.api, b, 'thief', spec({ jobName: 'shared-export', tags: { team: 'b' } }));
+    await expectRefused(a, b, arn);
+
+    const tagsBefore = await awsTags(arn);
+    await kubectl(['delete', 'dsej', 'export', '-n', a, '--wait=false']);
+    await kubectl(['annotate', 'dsej', 'thief', '-n', b, 'personalize.ops.dev/reconcile-requested-at=again']);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const still = await getIn(b, 'thief');
+    expect(condition(still, 'Synced')?.reason).toBe('OwnedByAnotherNamespace');
+    expect(still.status?.datasetExportJobArn).toBeUndefined();
+    expect(await awsTags(arn)).toEqual(tagsBefore);
+  });
+
+  it('makes no AWS call for a namespace it may not read (the role annotation fails closed)', async () => {
+    stack = await startStack();
+    const rbac = stack.kc.makeApiClient(RbacAuthorizationV1Api);
+    const user = `operator-without-namespaces-${stack.namespace}`;
+    // Everything the operator needs but reading namespaces.
+    await rbac.createNamespacedRole({
+      namespace: stack.namespace,
+      body: {
+        metadata: { name: 'operator' },
+        rules: [
+          { apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch'] },
+          { apiGroups: [GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
+          { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+        ],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace: stack.namespace,
+      body: {
+        metadata: { name: 'operator' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'operator' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      },
+    });
+    const limited = new KubeConfig();
+    limited.loadFromOptions({
+      clusters: stack.kc.clusters,
+      users: [{ ...stack.kc.getCurrentUser()!, name: 'limited', impersonateUser: user } as never],
+      contexts: [{ name: 'limited', cluster: stack.kc.getCurrentCluster()!.name, user: 'limited' }],
+      currentContext: 'limited',
+    });
+    await operator({ kubeConfig: limited, namespaces: [stack.namespace] });
+    await stack.create('blind', spec());
+    const refused = await stack.waitFor(
+      'blind',
+      (o) => condition(o, 'Synced')?.reason === 'NamespaceUnreadable',
+    );
+    expect(condition(refused, 'Synced')?.message).toMatch(
+      new RegExp(
+        `^Cannot read the namespace ${stack.namespace} to learn its AWS role \\(personalize\\.ops\\.dev/role-arn\\): HTTP 403 Forbidden\\.`,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await stack.aws.stats()).toEqual({});
+  });
+
+  it('with --require-namespace-role, calls AWS only for namespaces that name their role', async () => {
+    stack = await startStack();
+    await operator({
+      namespaces: [stack.namespace],
+      requireNamespaceRole: true,
+      stsEndpoint: stack.aws.emulator.url,
+    });
+    await stack.create('no-role', spec());
+    const refused = await stack.waitFor(
+      'no-role',
+      (o) => condition(o, 'Synced')?.reason === 'NoNamespaceRole',
+    );
+    expect(condition(refused, 'Synced')?.message).toMatch(
+      /has no personalize\.ops\.dev\/role-arn annotation/,
+    );
+    expect(await stack.aws.stats()).toEqual({});
+    await kubectl([
+      'annotate',
+      'namespace',
+      stack.namespace,
+      'personalize.ops.dev/role-arn=arn:aws:iam::123456789012:role/team-a',
+    ]);
+    await stack.waitFor('no-role', (o) => o.status?.status === 'ACTIVE', 45_000);
+    expect((await stack.aws.stats())['STS.AssumeRole']?.calls).toBe(1);
+  }, 60_000);
+});
