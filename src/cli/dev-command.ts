@@ -13,6 +13,7 @@ import { PooledKubeConfig } from '../runtime/kube-config.js';
 import { parseDuration } from './durations.js';
 import { createLogger, logProcessWarnings } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
+import { UsageError } from './usage-error.js';
 
 const run = promisify(execFile);
 
@@ -40,7 +41,7 @@ export async function devCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const speed = Number(values.speed);
-  if (!(speed > 0)) throw new Error(`--speed: ${values.speed} must be a number > 0`);
+  if (!(speed > 0)) throw new UsageError(`--speed: ${values.speed} must be a number > 0`);
   const pollMs = parseDuration('--poll', values.poll);
   const logger = createLogger('personalize-operator', values['log-level']);
   logProcessWarnings(logger);

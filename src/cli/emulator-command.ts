@@ -3,6 +3,7 @@ import { readSeedFile } from '../emulator/seed.js';
 import { startEmulator } from '../emulator/server.js';
 import { createLogger } from './logger.js';
 import { waitForShutdown } from './shutdown.js';
+import { UsageError } from './usage-error.js';
 
 export const EMULATOR_USAGE = `personalize-operator emulator [options]
 
@@ -33,9 +34,9 @@ export async function emulatorCommand(argv: string[]): Promise<void> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port: ${values.port} is not a port number`);
+    throw new UsageError(`--port: ${values.port} is not a port number`);
   const speed = Number(values.speed);
-  if (!(speed > 0)) throw new Error(`--speed: ${values.speed} must be a number > 0`);
+  if (!(speed > 0)) throw new UsageError(`--speed: ${values.speed} must be a number > 0`);
   const seedFile = values.seed && values.seed !== 'none' ? readSeedFile(values.seed) : undefined;
   const emulator = await startEmulator({
     host: values.host,

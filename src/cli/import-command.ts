@@ -3,6 +3,7 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { stringify } from 'yaml';
 import { ADOPTION_ANNOTATION } from '../api/schema.js';
 import { importJobs } from '../aws/importer.js';
+import { UsageError } from './usage-error.js';
 
 export const IMPORT_USAGE = `personalize-operator import [options] > jobs.yaml
 
@@ -26,7 +27,7 @@ export async function importCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error('--region: no region given and AWS_REGION is not set');
+  if (!region) throw new UsageError('--region: no region given and AWS_REGION is not set');
   const client = new PersonalizeClient({
     region,
     ...(values['personalize-endpoint'] ? { endpoint: values['personalize-endpoint'] } : {}),

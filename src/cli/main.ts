@@ -1,57 +1,82 @@
 #!/usr/bin/env node
+import { isParseArgsError, UsageError } from './usage-error.js';
+
 interface Command {
   usage: string;
   run(argv: string[]): Promise<void>;
 }
 
 // Loaded on demand: `run` in a container should not pay, in memory, for the emulator and the local control plane.
-const commands: Record<string, () => Promise<Command>> = {
-  dev: async () => {
-    const m = await import('./dev-command.js');
-    return { usage: m.DEV_USAGE, run: m.devCommand };
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  dev: {
+    summary: 'run everything locally: control plane, emulator, operator and an example',
+    load: async () => {
+      const m = await import('./dev-command.js');
+      return { usage: m.DEV_USAGE, run: m.devCommand };
+    },
   },
-  run: async () => {
-    const m = await import('./run-command.js');
-    return { usage: m.RUN_USAGE, run: m.runCommand };
+  run: {
+    summary: 'run the operator against a cluster',
+    load: async () => {
+      const m = await import('./run-command.js');
+      return { usage: m.RUN_USAGE, run: m.runCommand };
+    },
   },
-  import: async () => {
-    const m = await import('./import-command.js');
-    return { usage: m.IMPORT_USAGE, run: m.importCommand };
+  import: {
+    summary: 'print manifests that adopt export jobs already in AWS',
+    load: async () => {
+      const m = await import('./import-command.js');
+      return { usage: m.IMPORT_USAGE, run: m.importCommand };
+    },
   },
-  emulator: async () => {
-    const m = await import('./emulator-command.js');
-    return { usage: m.EMULATOR_USAGE, run: m.emulatorCommand };
+  emulator: {
+    summary: 'run a local Amazon Personalize endpoint',
+    load: async () => {
+      const m = await import('./emulator-command.js');
+      return { usage: m.EMULATOR_USAGE, run: m.emulatorCommand };
+    },
   },
 };
 
-async function usage(): Promise<string> {
-  const details = await Promise.all(Object.values(commands).map(async (load) => (await load()).usage));
-  return `Usage: personalize-operator <command> [options]
+const USAGE = `Usage: personalize-operator <command> [options]
 
 Commands:
-  dev        run everything locally: control plane, emulator, operator and an example
-  run        run the operator against a cluster
-  import     print manifests that adopt export jobs already in AWS
-  emulator   run a local Amazon Personalize endpoint
+${Object.entries(commands)
+  .map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`)
+  .join('\n')}
 
-${details.join('\n\n')}`;
-}
+'personalize-operator <command> --help' shows a command's options.`;
+
+const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.includes('-h');
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await usage());
+    console.log(USAGE);
     return;
   }
-  const load = commands[name];
-  if (!load) throw new Error(`unknown command ${name}\n\n${await usage()}`);
-  await (await load()).run(rest);
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+  const { usage, run } = await command.load();
+  if (wantsHelp(rest)) {
+    console.log(usage);
+    return;
+  }
+  try {
+    await run(rest);
+  } catch (err) {
+    if (!isParseArgsError(err) && !(err instanceof UsageError)) throw err;
+    throw new UsageError(
+      `${(err as Error).message}\nSee 'personalize-operator ${name} --help' for the options.`,
+    );
+  }
 }
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(`personalize-operator: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    // 2 for a command line that cannot run as given, the convention of usage errors; 1 for everything else.
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

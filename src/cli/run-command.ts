@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
-import { parseAddr } from '../observability/http-server.js';
-import { startOperator } from '../operator.js';
+import { type OperatorOptions, startOperator } from '../operator.js';
 import { PooledKubeConfig } from '../runtime/kube-config.js';
-import { parseDuration, parsePositiveInt } from './durations.js';
+import { parseAddr, parseDuration, parsePositiveInt } from './durations.js';
 import { createLogger, logProcessWarnings } from './logger.js';
+import { checkAwsCredentials, checkCluster, PreflightError } from './preflight.js';
 import { waitForShutdown } from './shutdown.js';
+import { UsageError } from './usage-error.js';
 
 export const RUN_USAGE = `personalize-operator run [options]
 
 Runs the operator against a cluster (in-cluster config, --kubeconfig, or KUBECONFIG/~/.kube/config).
-AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Identity, profiles).
+AWS credentials come from the SDK's default chain (environment, IRSA, EKS Pod Identity, profiles). At start
+it checks that the cluster answers, serves the CRD and lets it list DatasetExportJobs, and that credentials
+resolve, and exits 1 naming what is missing.
   --kubeconfig FILE             kubeconfig to use
   --region REGION               region when a dataset ARN names none (default: AWS_REGION)
   --personalize-endpoint URL    Personalize endpoint override (VPC endpoint or the emulator)
@@ -80,11 +83,20 @@ export async function runCommand(argv: string[]): Promise<void> {
   const logger = createLogger('personalize-operator', values['log-level']);
   logProcessWarnings(logger);
   const kubeConfig = new PooledKubeConfig();
-  if (values.kubeconfig) kubeConfig.loadFromFile(values.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  if (values.kubeconfig) {
+    try {
+      kubeConfig.loadFromFile(values.kubeconfig);
+    } catch (err) {
+      throw new UsageError(`--kubeconfig: cannot read ${values.kubeconfig}: ${(err as Error).message}`);
+    }
+  } else kubeConfig.loadFromDefault();
   const endpoint = checkUrl('--personalize-endpoint', values['personalize-endpoint']);
   const stsEndpoint = checkUrl('--sts-endpoint', values['sts-endpoint']);
-  const operator = await startOperator({
+  const metricsAddr = parseAddr('--metrics-addr', values['metrics-addr']);
+  const healthAddr = parseAddr('--health-addr', values['health-addr']);
+  const namespaces = values.namespace ?? [];
+  // Every flag is read before anything is contacted: a usage error is told before a missing cluster.
+  const options: OperatorOptions = {
     kubeConfig,
     logger,
     region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
@@ -95,7 +107,7 @@ export async function runCommand(argv: string[]): Promise<void> {
       perSecond: parsePositiveInt('--aws-rate', values['aws-rate']),
       burst: parsePositiveInt('--aws-burst', values['aws-burst']),
     },
-    namespaces: values.namespace ?? [],
+    namespaces,
     allowAdoption: values['allow-adoption'],
     requireNamespaceRole: values['require-namespace-role'],
     labelSelector: values.selector,
@@ -107,13 +119,18 @@ export async function runCommand(argv: string[]): Promise<void> {
     stallTimeoutMs: parseDuration('--stall-timeout', values['stall-timeout']),
     awsTimeoutMs: parseDuration('--aws-timeout', values['aws-timeout']),
     awsConnectTimeoutMs: parseDuration('--aws-connect-timeout', values['aws-connect-timeout']),
-    metricsAddr: parseAddr('--metrics-addr', values['metrics-addr']),
-    healthAddr: parseAddr('--health-addr', values['health-addr']),
+    metricsAddr,
+    healthAddr,
     leaderElection: values['leader-elect'] ? leaderElection(values) : undefined,
     onLeadershipLost: () => {
       logger.flush();
       process.exit(1);
     },
+  };
+  await checkCluster(kubeConfig, namespaces, values.kubeconfig);
+  await checkAwsCredentials();
+  const operator = await startOperator(options).catch((err: unknown) => {
+    throw portInUse(err, { '--metrics-addr': metricsAddr, '--health-addr': healthAddr }) ?? err;
   });
   const signal = await waitForShutdown();
   logger.info({ signal }, 'shutting down');
@@ -130,7 +147,7 @@ function leaderElection(values: Record<string, string | boolean | string[] | und
   if (
     !(timings.retryPeriodMs < timings.renewDeadlineMs && timings.renewDeadlineMs < timings.leaseDurationMs)
   ) {
-    throw new Error(
+    throw new UsageError(
       '--retry-period < --renew-deadline < --lease-duration must hold, or two leaders could overlap',
     );
   }
@@ -144,12 +161,22 @@ function leaderElection(values: Record<string, string | boolean | string[] | und
 
 function checkUrl(flag: string, url: string | undefined): string | undefined {
   if (url !== undefined && !/^https?:\/\/\S+$/.test(url))
-    throw new Error(`${flag}: ${url} is not an http(s) URL`);
+    throw new UsageError(`${flag}: ${url} is not an http(s) URL`);
   return url;
 }
 
 function statusSource(value: string): 'list' | 'describe' {
   if (value !== 'list' && value !== 'describe')
-    throw new Error(`--status-source: ${value} is not one of list, describe`);
+    throw new UsageError(`--status-source: ${value} is not one of list, describe`);
   return value;
+}
+
+/** A port already taken, told with the flag that moves it. */
+function portInUse(err: unknown, addrs: Record<string, { host: string; port: number }>): Error | undefined {
+  const e = err as { code?: string; port?: number };
+  if (e.code !== 'EADDRINUSE') return undefined;
+  const flag = Object.keys(addrs).find((f) => addrs[f]?.port === e.port) ?? '--metrics-addr or --health-addr';
+  return new PreflightError(
+    `port ${e.port} is in use (another operator on this machine?): give ${flag} another address, for example ${flag} 127.0.0.1:0 for any free port`,
+  );
 }

@@ -3,13 +3,6 @@ import type { AddressInfo } from 'node:net';
 
 export type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
 
-/** Parses `host:port` or `:port` (all interfaces); port 0 picks a free one. */
-export function parseAddr(flag: string, addr: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(addr);
-  if (!match || Number(match[2]) > 65535) throw new Error(`${flag}: ${addr} is not host:port or :port`);
-  return { host: match[1] || '0.0.0.0', port: Number(match[2]) };
-}
-
 /** A small HTTP server for probes and metrics; resolves with its bound address once it listens. */
 export async function serve(
   addr: { host: string; port: number },

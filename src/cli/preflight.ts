@@ -1,0 +1,81 @@
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CRD_NAME } from '../api/crd.js';
+import { GROUP, PLURAL, VERSION } from '../api/schema.js';
+
+/**
+ * What `run` checks before it starts, so a missing cluster, CRD, permission or AWS credential ends the process
+ * at once with what is missing and how to give it, instead of an operator that logs the same error for ever.
+ */
+export class PreflightError extends Error {
+  override readonly name = 'PreflightError';
+}
+
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms).unref(),
+    ),
+  ]).catch((err: unknown) => {
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { what });
+  });
+
+/** Lists one DatasetExportJob where the operator will watch: the cluster answers, the CRD is served, RBAC allows. */
+export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[], kubeconfigFlag?: string) {
+  const cluster = kubeConfig.getCurrentCluster();
+  const source = kubeconfigFlag
+    ? `--kubeconfig ${kubeconfigFlag}`
+    : process.env.KUBECONFIG
+      ? `KUBECONFIG=${process.env.KUBECONFIG}`
+      : 'the in-cluster config or ~/.kube/config';
+  // client-node's last resort when it finds no kubeconfig and no in-cluster config.
+  if (
+    !cluster ||
+    (kubeConfig.getCurrentContext() === 'loaded-context' && cluster.server === 'http://localhost:8080')
+  )
+    throw new PreflightError(
+      `no cluster to run against: ${source} names none. Give --kubeconfig FILE or set KUBECONFIG (\`npm run dev\` starts a local cluster).`,
+    );
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const list = namespaces.length
+    ? (namespace: string) =>
+        api.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: PLURAL,
+          namespace,
+          limit: 1,
+        })
+    : () => api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit: 1 });
+  for (const namespace of namespaces.length ? namespaces : ['']) {
+    try {
+      await within(15_000, 'list', list(namespace));
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const where = namespace ? ` in namespace ${namespace}` : ' cluster-wide';
+      if (code === 404)
+        throw new PreflightError(
+          `the cluster at ${cluster?.server} does not serve DatasetExportJobs: install the CRD ${CRD_NAME} first (kubectl apply --server-side -f crds/, or the Helm chart).`,
+        );
+      if (code === 401 || code === 403)
+        throw new PreflightError(
+          `the identity in ${source} may not list datasetexportjobs${where} (HTTP ${code}): grant it the operator's RBAC (deploy/ or the Helm chart).`,
+        );
+      throw new PreflightError(
+        `cannot reach the cluster at ${cluster?.server ?? '(none)'} from ${source}: ${(err as Error).message}. Check the kubeconfig, or give --kubeconfig FILE.`,
+      );
+    }
+  }
+}
+
+/** Resolves the SDK's default credential chain once: the operator cannot call AWS (nor assume roles) without it. */
+export async function checkAwsCredentials(): Promise<void> {
+  try {
+    await within(20_000, 'credentials', fromNodeProviderChain()());
+  } catch (err) {
+    throw new PreflightError(
+      `no AWS credentials: the SDK's default chain found none (${(err as Error).message}). Give them as on any AWS SDK client: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or IRSA / EKS Pod Identity in a cluster. Against the emulator any values do, for example AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local.`,
+    );
+  }
+}

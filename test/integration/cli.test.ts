@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { packageRoot } from '../../src/local/package-root.js';
+import { installCrd } from '../support/operator.js';
+import { cliArgs } from '../support/operator-process.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs the CLI from source and returns its exit code and output, whatever the code. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, cliArgs(...args), {
+      cwd: packageRoot(),
+      env,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the personalize-operator CLI', () => {
+  beforeAll(installCrd);
+
+  it.each(['dev', 'run', 'import', 'emulator'])(
+    '%s answers --help and -h with its own usage, exit 0',
+    async (name) => {
+      for (const flag of ['--help', '-h']) {
+        const { code, stdout } = await cli([name, flag]);
+        expect(code).toBe(0);
+        expect(stdout).toMatch(new RegExp(`^personalize-operator ${name} \\[options\\]`));
+      }
+    },
+  );
+
+  it('answers --help at the top with every command, and `npm run dev -- --help` as README shows it', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    for (const name of ['dev', 'run', 'import', 'emulator'])
+      expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    const npm = await execFileAsync('npm', ['run', '--silent', 'dev', '--', '--help'], {
+      cwd: packageRoot(),
+    });
+    expect(npm.stdout).toMatch(/^personalize-operator dev \[options\]/m);
+  });
+
+  it('refuses a usage error with exit 2, naming the flag and pointing to --help', async () => {
+    const unknown = await cli(['run', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--bogus'");
+    expect(unknown.stderr).toContain("See 'personalize-operator run --help' for the options.");
+    const bad = await cli(['run', '--concurrency', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--concurrency: 0 must be a whole number >= 1');
+    const command = await cli(['launch']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('unknown command "launch"');
+    const missing = await cli(['run', '--kubeconfig', '/nonexistent/kubeconfig']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--kubeconfig: cannot read \/nonexistent\/kubeconfig/);
+  });
+
+  it('run fails fast, naming what is missing: no cluster, no AWS credentials, a port in use', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'no-kubeconfig-'));
+    const noCluster = await cli(['run'], { ...process.env, HOME: home, KUBECONFIG: '' });
+    expect(noCluster.code).toBe(1);
+    expect(noCluster.stderr).toMatch(
+      /no cluster to run against: .* Give --kubeconfig FILE or set KUBECONFIG/,
+    );
+
+    const kubeconfig = inject('kubeconfigPath');
+    const noCredentials = await cli(['run', '--kubeconfig', kubeconfig], {
+      ...process.env,
+      HOME: home,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    expect(noCredentials.code).toBe(1);
+    expect(noCredentials.stderr).toMatch(
+      /no AWS credentials: .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const inUse = await cli([
+        'run',
+        '--kubeconfig',
+        kubeconfig,
+        '--metrics-addr',
+        '127.0.0.1:0',
+        '--health-addr',
+        `127.0.0.1:${port}`,
+      ]);
+      expect(inUse.code).toBe(1);
+      expect(inUse.stderr).toContain(
+        `port ${port} is in use (another operator on this machine?): give --health-addr another address`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+});
