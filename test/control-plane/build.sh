@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kubectl and etcd from the pinned wrapper modules beside this script into
+# Builds kube-apiserver, kube-controller-manager, kubectl and etcd from the pinned wrapper modules beside this script into
 # $XDG_CACHE_HOME/personalize-operator/control-plane/<versions>/bin (~/.cache/... by default), only when
 # they are missing, and prints that folder. The cache lives outside the work tree so fresh clones (CI) reuse it.
 # KUBEBUILDER_ASSETS (envtest's convention) short-circuits the build when it holds the binaries.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
+# envtest ships no kube-controller-manager; the harness then runs without it (see src/local/control-plane.ts).
 if [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/kube-apiserver" ] && [ -x "$KUBEBUILDER_ASSETS/etcd" ]; then
   echo "$KUBEBUILDER_ASSETS"
   exit 0
@@ -19,7 +20,10 @@ etcd=$(modversion "$here/etcd/go.mod" 'go.etcd.io/etcd/server/v3')
 
 cache="${PERSONALIZE_OPERATOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/personalize-operator}"
 bin="$cache/control-plane/kube-$kube-etcd-$etcd/bin"
-if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kubectl" ] && [ -x "$bin/etcd" ]; then
+all=(kube-apiserver kube-controller-manager kubectl etcd)
+missing=()
+for b in "${all[@]}"; do [ -x "$bin/$b" ] || missing+=("$b"); done
+if [ ${#missing[@]} -eq 0 ]; then
   echo "$bin"
   exit 0
 fi
@@ -31,10 +35,14 @@ ldflags="-s -w"
 for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags="$ldflags -X $p.gitVersion=$kube -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
 done
-# Build into temporary names and rename, so an interrupted build never leaves a binary that looks complete.
-(cd "$here/apiserver" && go build -trimpath -ldflags "$ldflags" -o "$bin/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver) >&2
-(cd "$here/apiserver" && go build -trimpath -ldflags "$ldflags" -o "$bin/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl) >&2
-(cd "$here/etcd" && go build -trimpath -ldflags "-s -w" -o "$bin/etcd.tmp" go.etcd.io/etcd/server/v3) >&2
-for b in kube-apiserver kubectl etcd; do mv "$bin/$b.tmp" "$bin/$b"; done
-echo "built control plane (kubernetes $kube, etcd $etcd) in $(( $(date +%s) - started ))s" >&2
+# Only what is missing is built (a cache from before kube-controller-manager joined keeps the rest), into
+# temporary names and renamed, so an interrupted build never leaves a binary that looks complete.
+for b in "${missing[@]}"; do
+  case "$b" in
+    etcd) (cd "$here/etcd" && go build -trimpath -ldflags "-s -w" -o "$bin/etcd.tmp" go.etcd.io/etcd/server/v3) >&2 ;;
+    *) (cd "$here/apiserver" && go build -trimpath -ldflags "$ldflags" -o "$bin/$b.tmp" "k8s.io/kubernetes/cmd/$b") >&2 ;;
+  esac
+  mv "$bin/$b.tmp" "$bin/$b"
+done
+echo "built ${missing[*]} (kubernetes $kube, etcd $etcd) in $(( $(date +%s) - started ))s" >&2
 echo "$bin"
