@@ -13,6 +13,8 @@ const run = promisify(execFile);
 
 export interface ControlPlaneBinaries {
   dir: string;
+  /** Absent from envtest's assets: the control plane then runs without it (no garbage collection). */
+  controllerManager?: string;
   /** The kubectl built beside the server, or the one on PATH when the assets folder has none. */
   kubectl: string;
   kubernetesVersion: string;
@@ -37,8 +39,10 @@ export async function controlPlaneBinaries(): Promise<ControlPlaneBinaries> {
   }
   const kube = await run(join(dir, 'kube-apiserver'), ['--version']);
   const etcd = await run(join(dir, 'etcd'), ['--version']);
+  const controllerManager = join(dir, 'kube-controller-manager');
   return {
     dir,
+    ...(existsSync(controllerManager) ? { controllerManager } : {}),
     kubectl: existsSync(join(dir, 'kubectl')) ? join(dir, 'kubectl') : 'kubectl',
     kubernetesVersion: kube.stdout.trim().replace(/^Kubernetes /, ''),
     etcdVersion: /etcd Version: (\S+)/.exec(etcd.stdout)?.[1] ?? etcd.stdout.split('\n')[0] ?? 'unknown',
@@ -51,6 +55,8 @@ export interface ControlPlane {
   binaries: ControlPlaneBinaries;
   /** Seconds from spawning etcd to the `default` namespace being served. */
   startSeconds: number;
+  /** kube-controller-manager runs: garbage collection, namespace deletion, Deployments and ReplicaSets. */
+  controllerManager: boolean;
   /** SIGKILLs kube-apiserver (etcd keeps the data), for outage tests; resolves once it is gone. */
   killApiServer(): Promise<void>;
   /** Starts kube-apiserver again with the same arguments and port; resolves once it is ready. */
@@ -103,7 +109,8 @@ async function waitFor(
 function startupError(message: string, folder: RunFolder): Error {
   return new Error(
     `control plane did not start: ${message}\n--- etcd log (last lines) ---\n${folder.tail('etcd')}\n` +
-      `--- kube-apiserver log (last lines) ---\n${folder.tail('kube-apiserver')}`,
+      `--- kube-apiserver log (last lines) ---\n${folder.tail('kube-apiserver')}\n` +
+      `--- kube-controller-manager log (last lines) ---\n${folder.tail('kube-controller-manager')}`,
   );
 }
 
@@ -125,6 +132,24 @@ function writeKubeconfig(path: string, server: string, pki: Pki): void {
   writeFileSync(path, stringify(config), { mode: 0o600 });
 }
 
+/**
+ * The controllers that make the local cluster behave like a real one for what users and tests do here:
+ * owner references (garbage collector), namespace deletion, Deployments to ReplicaSets to Pods, and
+ * ServiceAccounts with their tokens. No scheduler or kubelet runs, so pods stay Pending.
+ */
+function controllerManagerArgs(kubeconfig: string, pki: Pki): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    '--controllers=garbagecollector,namespace,deployment,replicaset,serviceaccount,serviceaccount-token',
+    '--leader-elect=false',
+    // Nothing scrapes it; not serving keeps a port and the delegated-auth lookups away.
+    '--secure-port=0',
+    `--service-account-private-key-file=${pki.serviceAccountKey}`,
+    `--root-ca-file=${pki.caCert}`,
+    '--use-service-account-credentials=false',
+  ];
+}
+
 export interface StartOptions {
   binaries?: ControlPlaneBinaries;
   /** Where the kubeconfig is written; inside the run folder by default. */
@@ -133,8 +158,9 @@ export interface StartOptions {
 }
 
 /**
- * Starts etcd and kube-apiserver on free loopback ports the way envtest does: secure serving,
- * client-certificate authentication, RBAC, and an admin kubeconfig in system:masters.
+ * Starts etcd and kube-apiserver on free loopback ports the way envtest does (secure serving,
+ * client-certificate authentication, RBAC, and an admin kubeconfig in system:masters), then
+ * kube-controller-manager when it was built.
  */
 export async function startControlPlane(options: StartOptions = {}): Promise<ControlPlane> {
   reapStaleRuns();
@@ -173,7 +199,8 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       `--service-account-key-file=${pki.serviceAccountPub}`,
       `--service-account-signing-key-file=${pki.serviceAccountKey}`,
       '--service-cluster-ip-range=10.0.0.0/24',
-      // No controller-manager runs, so nothing would ever create the default ServiceAccount it waits for.
+      // Without it a pod needs no ServiceAccount object: the local cluster also works without the
+      // controller-manager (envtest's assets have none) and never races the creation of `default`.
       '--disable-admission-plugins=ServiceAccount',
       '--allow-privileged=true',
     ];
@@ -197,11 +224,29 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
     );
     const kubeconfigPath = options.kubeconfigPath ?? join(folder.dir, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, server, pki);
+    if (binaries.controllerManager) {
+      const own = join(folder.dir, 'controller-manager.kubeconfig');
+      writeKubeconfig(own, server, pki);
+      const manager = folder.spawn(
+        'kube-controller-manager',
+        binaries.controllerManager,
+        controllerManagerArgs(own, pki),
+      );
+      // Its first visible work: the `default` ServiceAccount, which the serviceaccount controller creates.
+      await waitFor(
+        'kube-controller-manager (the default ServiceAccount)',
+        async () => (await get(`${server}/api/v1/namespaces/default/serviceaccounts/default`, pki)) === 200,
+        [...processes, manager],
+        folder,
+        timeoutMs,
+      );
+    }
     return {
       server,
       kubeconfigPath,
       binaries,
       startSeconds: (Date.now() - started) / 1000,
+      controllerManager: binaries.controllerManager !== undefined,
       killApiServer: async () => {
         apiserver.child.kill('SIGKILL');
         await apiserver.exited;

@@ -113,4 +113,65 @@ describe('the control plane started by the tests', () => {
     expect(table).toMatch(/^NAME\s+COLOUR$/m);
     expect(table).toMatch(/^w1\s+red$/m);
   });
+
+  it('runs kube-controller-manager: owner references are collected, namespaces finish deleting, Deployments get ReplicaSets', async () => {
+    const own = await createTestNamespace(kc, 'kcm');
+    const parent = (await objects.createNamespacedCustomObject({
+      group,
+      version: 'v1',
+      namespace: own,
+      plural,
+      body: {
+        apiVersion: `${group}/v1`,
+        kind: 'Widget',
+        metadata: { name: 'parent' },
+        spec: { colour: 'red' },
+      },
+    })) as Widget;
+    await objects.createNamespacedCustomObject({
+      group,
+      version: 'v1',
+      namespace: own,
+      plural,
+      body: {
+        apiVersion: `${group}/v1`,
+        kind: 'Widget',
+        metadata: {
+          name: 'child',
+          ownerReferences: [
+            {
+              apiVersion: `${group}/v1`,
+              kind: 'Widget',
+              name: 'parent',
+              uid: parent.metadata?.uid,
+              controller: true,
+            },
+          ],
+        },
+        spec: { colour: 'blue' },
+      },
+    });
+    await kubectl(['delete', `${plural}.${group}`, 'parent', '-n', own, '--wait=true']);
+    await kubectl(['wait', '--for=delete', '--timeout=30s', `${plural}.${group}/child`, '-n', own]);
+
+    // A Deployment gets its ReplicaSet and a pod, which stays Pending: no scheduler or kubelet runs.
+    await kubectl(['create', 'deployment', 'web', '--image=example.invalid/web:1', '-n', own]);
+    await kubectl([
+      'wait',
+      '--for=jsonpath={.status.replicas}=1',
+      '--timeout=30s',
+      'replicaset',
+      '-l',
+      'app=web',
+      '-n',
+      own,
+    ]);
+    expect(await kubectl(['get', 'pods', '-n', own, '-o', 'jsonpath={.items[*].status.phase}'])).toBe(
+      'Pending',
+    );
+
+    // Deleting the namespace completes (its content, the pod included, is removed).
+    await kubectl(['delete', 'namespace', own, '--timeout=60s']);
+    await expect(kubectl(['get', 'namespace', own])).rejects.toThrow(/not found/);
+  });
 });

@@ -19,7 +19,8 @@ export async function setup(project: TestProject): Promise<void> {
   controlPlane = await startControlPlane();
   const { binaries, server, startSeconds } = controlPlane;
   console.log(
-    `control plane: kube-apiserver ${binaries.kubernetesVersion}, etcd ${binaries.etcdVersion} ` +
+    `control plane: kube-apiserver ${binaries.kubernetesVersion}, etcd ${binaries.etcdVersion}` +
+      `${controlPlane.controllerManager ? ', kube-controller-manager' : ' (no kube-controller-manager)'} ` +
       `from ${binaries.dir}, serving ${server}, ready in ${startSeconds.toFixed(1)}s`,
   );
   project.provide('kubeconfigPath', controlPlane.kubeconfigPath);

@@ -14,8 +14,8 @@ export function testKubeConfig(): KubeConfig {
 }
 
 /**
- * A fresh namespace for one test. Namespaces are never deleted: without a controller-manager their
- * deletion never completes, and unique names keep tests apart.
+ * A fresh namespace for one test. Unique names keep tests apart; they are left for the control plane's
+ * teardown, since deleting each would only add the namespace controller's work to every test.
  */
 export async function createTestNamespace(kc: KubeConfig, prefix = 'test'): Promise<string> {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
