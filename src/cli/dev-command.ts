@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { PersonalizeClient, paginateListDatasets } from '@aws-sdk/client-personalize';
 import { CRD_NAME } from '../api/crd.js';
 import { startEmulator } from '../emulator/server.js';
 import { startControlPlane } from '../local/control-plane.js';
@@ -25,7 +26,9 @@ dataset group, the CRD, the operator, and the example from examples/ applied. Ct
   --poll DURATION      the operator's fastest poll (default 1s)
   --no-example         do not apply examples/datasetexportjob.yaml
   --no-operator        start only the control plane and the emulator (to install the operator yourself,
-                       for example with Helm, and run it with personalize-operator run)
+                       for example with Helm, and run it with the printed personalize-operator run line)
+  --data-dir DIR       keep the emulator's state and exported files here after Ctrl-C (default: a
+                       temporary folder, removed on exit)
   --log-level LEVEL    operator and emulator log level (default warn)`;
 
 export async function devCommand(argv: string[]): Promise<void> {
@@ -36,6 +39,7 @@ export async function devCommand(argv: string[]): Promise<void> {
       poll: { type: 'string', default: '1s' },
       'no-example': { type: 'boolean', default: false },
       'no-operator': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
     },
     strict: true,
@@ -67,19 +71,26 @@ export async function devCommand(argv: string[]): Promise<void> {
       return child;
     };
 
-    const emulator = await startEmulator({ speed, logger: logger.child({ component: 'emulator' }) });
+    const dataDir = values['data-dir'];
+    const emulator = await startEmulator({
+      speed,
+      logger: logger.child({ component: 'emulator' }),
+      ...(dataDir ? { dataDir } : {}),
+    });
     stops.push(() => emulator.close());
+    say(`Personalize emulator at ${emulator.url}`);
     say(
-      `Personalize emulator at ${emulator.url} (demo dataset group "demo"; exports land in ${emulator.s3Root})`,
+      `  exports land in ${emulator.s3Root} (s3://bucket/prefix/ is ${emulator.s3Root}/bucket/prefix/; ` +
+        `${dataDir ? 'kept after Ctrl-C)' : 'removed on exit: keep them with --data-dir DIR)'}`,
     );
+    say('Datasets to export (spec.datasetArn):');
+    for (const { type, arn } of await demoDatasets(emulator.url)) say(`  ${type.padEnd(13)} ${arn}`);
 
     const runOperator = async () => {
       await installCrd(binaries.kubectl, kubeconfigPath);
       say(`Installed the CRD ${CRD_NAME}`);
 
-      // The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe.
-      process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALDEV';
-      process.env.AWS_SECRET_ACCESS_KEY ??= 'local-dev';
+      for (const [name, value] of Object.entries(EMULATOR_CREDENTIALS)) process.env[name] ??= value;
       const kubeConfig = new PooledKubeConfig();
       kubeConfig.loadFromFile(kubeconfigPath);
       const operator = await startOperator({
@@ -110,7 +121,13 @@ export async function devCommand(argv: string[]): Promise<void> {
       say('');
       say(`Control plane and emulator only. Kubeconfig: ${kubeconfigPath}`);
       say(
-        `Run the operator with: personalize-operator run --kubeconfig ${kubeconfigPath} --personalize-endpoint ${emulator.url} --allow-adoption`,
+        `Install the CRD (helm install … --kubeconfig ${kubeconfigPath}, or kubectl apply --server-side -f crds/), then run the operator`,
+      );
+      say('(from this clone; `personalize-operator run` where the package is installed):');
+      const credentials = Object.entries(EMULATOR_CREDENTIALS).map(([k, v]) => `${k}=${v}`);
+      say(
+        `  ${credentials.join(' ')} npx personalize-operator run --kubeconfig ${kubeconfigPath} ` +
+          `--personalize-endpoint ${emulator.url} --region us-east-1 --allow-adoption --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0`,
       );
     } else {
       await runOperator();
@@ -120,5 +137,28 @@ export async function devCommand(argv: string[]): Promise<void> {
     say('Stopping...');
   } finally {
     await stopAll();
+  }
+}
+
+/** The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe. */
+const EMULATOR_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDLOCALDEV', AWS_SECRET_ACCESS_KEY: 'local-dev' };
+
+/** Every dataset the emulator holds, read through the real API as a user would (ListDatasets). */
+async function demoDatasets(endpoint: string): Promise<{ type: string; arn: string }[]> {
+  const client = new PersonalizeClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  try {
+    const found: { type: string; arn: string }[] = [];
+    for await (const page of paginateListDatasets({ client }, {}))
+      for (const d of page.datasets ?? []) found.push({ type: d.datasetType ?? '', arn: d.datasetArn ?? '' });
+    return found.sort((a, b) => a.arn.localeCompare(b.arn));
+  } finally {
+    client.destroy();
   }
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('personalize-operator dev (README first command)', () => {
       ]);
       const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'dsej', '-n', 'default']);
       expect(stdout).toMatch(/^demo-items\s+ACTIVE\s+Synced\s+default-demo-items-[0-9a-f]{10}\s/m);
-      const s3 = /exports land in (\S+)\)/.exec(dev.output())?.[1] ?? '';
+      const s3 = /exports land in (\S+) \(/.exec(dev.output())?.[1] ?? '';
       const job = /default-demo-items-[0-9a-f]{10}/.exec(stdout)?.[0] ?? '';
       expect(existsSync(join(s3, 'demo-exports', 'items', job, 'part-00000.csv'))).toBe(true);
     } finally {
@@ -40,5 +41,48 @@ describe('personalize-operator dev (README first command)', () => {
     }
     expect(await dev.exited).toBe(0);
     expect(dev.output()).toContain('Stopping...');
+  });
+});
+
+describe('personalize-operator dev --no-operator', () => {
+  it('prints every demo dataset and a run line that works when pasted into a shell', async () => {
+    const root = packageRoot();
+    const dataDir = mkdtempSync(join(tmpdir(), 'dev-data-'));
+    const dev = spawnCaptured(
+      process.execPath,
+      cliArgs('dev', '--no-operator', '--speed', '20', '--data-dir', dataDir),
+      { cwd: root },
+    );
+    let operator: ReturnType<typeof spawnCaptured> | undefined;
+    try {
+      for (let i = 0; i < 600 && !dev.output().includes('Press Ctrl-C'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      for (const type of ['INTERACTIONS', 'ITEMS', 'USERS'])
+        expect(dev.output()).toMatch(
+          new RegExp(`^  ${type}\\s+arn:aws:personalize:us-east-1:123456789012:dataset/demo/${type}$`, 'm'),
+        );
+      const runLine =
+        /^ {2}(AWS_ACCESS_KEY_ID=\S+ AWS_SECRET_ACCESS_KEY=\S+ npx personalize-operator run .*)$/m.exec(
+          dev.output(),
+        )?.[1];
+      expect(runLine, dev.output()).toBeDefined();
+      const kubeconfig = /--kubeconfig (\S+)/.exec(runLine!)?.[1] ?? '';
+      const kubectl = (...args: string[]) =>
+        run('kubectl', ['--kubeconfig', kubeconfig, ...args], { cwd: root });
+      await kubectl('apply', '--server-side', '-f', 'crds/');
+      const env = { ...process.env };
+      delete env.AWS_ACCESS_KEY_ID;
+      delete env.AWS_SECRET_ACCESS_KEY;
+      operator = spawnCaptured('bash', ['-c', runLine!], { cwd: root, env });
+      await kubectl('apply', '-n', 'default', '-f', 'examples/datasetexportjob.yaml');
+      await kubectl('wait', '-n', 'default', '--for=condition=Complete', '--timeout=60s', 'dsej/demo-items');
+      expect(operator.output()).toContain('"msg":"operator started"');
+    } finally {
+      await operator?.kill('SIGTERM');
+      dev.child.kill('SIGINT');
+    }
+    expect(await dev.exited).toBe(0);
+    // --data-dir keeps the exported files after Ctrl-C.
+    expect(readdirSync(join(dataDir, 's3', 'demo-exports', 'items')).length).toBe(1);
   });
 });
