@@ -6,6 +6,7 @@ import {
   paginateListDatasetExportJobs,
 } from '@aws-sdk/client-personalize';
 import { datasetExportJob } from '../api/manifest.js';
+import { isOwnerTag } from '../api/ownership.js';
 import type { DatasetExportJob, IngestionMode } from '../api/types.js';
 
 /** A Kubernetes name (DNS-1123 subdomain) for an AWS job name: lower case, `_` as `-`. */
@@ -22,6 +23,8 @@ export function resourceName(jobName: string): string {
 export interface ImportOptions {
   datasetArn?: string;
   namespace?: string;
+  /** Jobs to leave out: those a resource in the cluster already records, or the operator created. */
+  skip?: (job: { arn: string; tags: Record<string, string> }) => boolean;
   /** Told about each job as it is read, for progress on long listings. */
   progress?: (done: number, jobName: string) => void;
 }
@@ -34,8 +37,9 @@ export interface ImportOptions {
 export async function importJobs(
   client: PersonalizeClient,
   options: ImportOptions = {},
-): Promise<DatasetExportJob[]> {
+): Promise<{ manifests: DatasetExportJob[]; skipped: number }> {
   const manifests: DatasetExportJob[] = [];
+  let skipped = 0;
   const names = new Set<string>();
   const pages = paginateListDatasetExportJobs(
     { client, pageSize: 100 },
@@ -53,6 +57,12 @@ export async function importJobs(
       } catch (err) {
         throw new Error(`reading ${summary.jobName ?? arn}: ${(err as Error).message}`);
       }
+      if (options.skip?.({ arn, tags })) {
+        skipped++;
+        continue;
+      }
+      // The operator's owner tags are its own bookkeeping, refused in spec.tags.
+      for (const key of Object.keys(tags)) if (isOwnerTag(key)) delete tags[key];
       const job = described.datasetExportJob;
       const path = job?.jobOutput?.s3DataDestination?.path;
       if (!job?.jobName || !job.datasetArn || !job.roleArn || !path) {
@@ -82,5 +92,5 @@ export async function importJobs(
       options.progress?.(manifests.length, job.jobName);
     }
   }
-  return manifests;
+  return { manifests, skipped };
 }

@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { ADOPTION_ANNOTATION } from '../api/schema.js';
+import { ownerOf } from '../api/ownership.js';
+import { ADOPTION_ANNOTATION, GROUP, PLURAL, VERSION } from '../api/schema.js';
+import type { DatasetExportJob } from '../api/types.js';
 import { importJobs } from '../aws/importer.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,9 +13,14 @@ export const IMPORT_USAGE = `personalize-operator import [options] > jobs.yaml
 Prints DatasetExportJob YAML (one document per job) for export jobs that already exist in AWS; applied, the
 operator adopts them without calling Create, where adoption is allowed: in a namespace annotated
 personalize.ops.dev/allow-adoption=true, or everywhere when the operator runs with --allow-adoption.
+Jobs already managed are left out: those a DatasetExportJob in the cluster records (when the cluster can be
+read) and those the operator created (its owner tags).
   --dataset-arn ARN             only the jobs of this dataset (default: every job in the region)
   --region REGION               the region to list (default: AWS_REGION)
   --namespace NS                metadata.namespace of the printed resources
+  --create-namespace            also print the Namespace (needs --namespace), annotated to allow adoption
+  --include-managed             print managed jobs too
+  --kubeconfig FILE             the cluster to read managed jobs from (default: KUBECONFIG, ~/.kube/config)
   --personalize-endpoint URL    Personalize endpoint override`;
 
 export async function importCommand(argv: string[]): Promise<void> {
@@ -22,27 +30,47 @@ export async function importCommand(argv: string[]): Promise<void> {
       'dataset-arn': { type: 'string' },
       region: { type: 'string' },
       namespace: { type: 'string' },
+      'create-namespace': { type: 'boolean', default: false },
+      'include-managed': { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
       'personalize-endpoint': { type: 'string' },
     },
     strict: true,
   });
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('--region: no region given and AWS_REGION is not set');
+  if (values['create-namespace'] && !values.namespace)
+    throw new UsageError('--create-namespace: needs --namespace NS to name it');
+  const managed = values['include-managed'] ? new Set<string>() : await managedInCluster(values.kubeconfig);
   const client = new PersonalizeClient({
     region,
     ...(values['personalize-endpoint'] ? { endpoint: values['personalize-endpoint'] } : {}),
   });
   try {
-    const manifests = await importJobs(client, {
+    const { manifests, skipped } = await importJobs(client, {
       datasetArn: values['dataset-arn'],
       namespace: values.namespace,
+      skip: values['include-managed']
+        ? undefined
+        : ({ arn, tags }) => managed.has(arn) || ownerOf(tags) !== undefined,
       progress: (done) => {
         if (done % 100 === 0) process.stderr.write(`read ${done} jobs...\n`);
       },
     });
-    process.stdout.write(manifests.map((m) => stringify(m)).join('---\n'));
+    const namespace = values['create-namespace']
+      ? [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: values.namespace, annotations: { [ADOPTION_ANNOTATION]: 'true' } },
+          },
+        ]
+      : [];
+    process.stdout.write([...namespace, ...manifests].map((m) => stringify(m)).join('---\n'));
     process.stderr.write(`${manifests.length} jobs\n`);
-    if (manifests.length) {
+    if (skipped)
+      process.stderr.write(`left out ${skipped} jobs already managed (--include-managed prints them)\n`);
+    if (manifests.length && !values['create-namespace']) {
       process.stderr.write(
         `the operator adopts them where allowed: kubectl annotate namespace ${values.namespace ?? 'NAMESPACE'} ${ADOPTION_ANNOTATION}=true (or run it with --allow-adoption)\n`,
       );
@@ -50,4 +78,33 @@ export async function importCommand(argv: string[]): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** The job ARNs DatasetExportJobs in the cluster record; none (with a note) when the cluster cannot be read. */
+async function managedInCluster(kubeconfig: string | undefined): Promise<Set<string>> {
+  const arns = new Set<string>();
+  try {
+    const kc = new KubeConfig();
+    if (kubeconfig) kc.loadFromFile(kubeconfig);
+    else kc.loadFromDefault();
+    const api = kc.makeApiClient(CustomObjectsApi);
+    let continueToken: string | undefined;
+    do {
+      const page = (await api.listClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: PLURAL,
+        limit: 500,
+        _continue: continueToken,
+      })) as { items: DatasetExportJob[]; metadata?: { continue?: string } };
+      for (const item of page.items)
+        if (item.status?.datasetExportJobArn) arns.add(item.status.datasetExportJobArn);
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+  } catch (err) {
+    process.stderr.write(
+      `could not read DatasetExportJobs from the cluster (${(err as Error).message}): only jobs the operator created are left out\n`,
+    );
+  }
+  return arns;
 }

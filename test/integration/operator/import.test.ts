@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import type { DatasetExportJob } from '../../../src/api/types.js';
 import { resourceName } from '../../../src/aws/importer.js';
 import { packageRoot } from '../../../src/local/package-root.js';
 import { createDemoJob } from '../../support/emulator.js';
-import { kubectl } from '../../support/kube.js';
-import { installCrd, type Stack, startStack } from '../../support/operator.js';
+import { createTestNamespace, kubectl } from '../../support/kube.js';
+import { createJob, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
 import { cliArgs } from '../../support/operator-process.js';
 
 const run = promisify(execFile);
@@ -78,6 +80,58 @@ describe('personalize-operator import', () => {
     ]);
     expect(reasons.split(' ').filter((r) => r === 'Adopted')).toHaveLength(250);
   }, 180_000);
+
+  it('leaves out jobs already managed, unless asked, and can print the Namespace', async () => {
+    stack = await startStack();
+    await stack.startOperator();
+    await stack.create('mine', spec({ tags: { team: 'ml' } }));
+    const mine = await stack.waitFor('mine', (o) => o.status?.status === 'ACTIVE');
+    await createDemoJob(stack.aws.client, 'outside', 'ITEMS');
+    const recordedArn = await createDemoJob(stack.aws.client, 'recorded', 'USERS');
+    // A resource (in a namespace no operator watches here) that records a job the operator did not create.
+    const other = await createTestNamespace(stack.kc, 'records');
+    await createJob(stack.api, other, 'recorded', spec({ jobName: 'recorded' }));
+    await stack.api.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace: other,
+        plural: PLURAL,
+        name: 'recorded',
+        body: { status: { datasetExportJobArn: recordedArn } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const target = `imported-${stack.namespace}`;
+    const kubeconfig = inject('kubeconfigPath');
+    const { stdout, stderr } = await importCli(
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      target,
+      '--create-namespace',
+    );
+    const docs = parseAllDocuments(stdout).map((d) => d.toJSON() as DatasetExportJob);
+    expect(docs.map((d) => [d.kind, d.metadata?.name])).toEqual([
+      ['Namespace', target],
+      ['DatasetExportJob', 'outside'],
+    ]);
+    expect(docs[0]?.metadata?.annotations).toEqual({ 'personalize.ops.dev/allow-adoption': 'true' });
+    expect(stderr).toMatch(/^left out 2 jobs already managed \(--include-managed prints them\)$/m);
+    await kubectl(['apply', '-f', '-'], stdout);
+    expect(await kubectl(['get', 'dsej', 'outside', '-n', target, '-o', 'name'])).toContain('outside');
+
+    const all = await importCli('--kubeconfig', kubeconfig, '--include-managed');
+    const byJob = new Map(
+      parseAllDocuments(all.stdout).map((d) => {
+        const m = d.toJSON() as DatasetExportJob;
+        return [m.spec.jobName, m.spec];
+      }),
+    );
+    expect([...byJob.keys()].sort()).toEqual([mine.status?.jobName, 'outside', 'recorded'].sort());
+    // The operator's owner tags are its bookkeeping, never printed into spec.tags.
+    expect(byJob.get(mine.status?.jobName)?.tags).toEqual({ team: 'ml' });
+  });
 
   it('prints nothing for a dataset without jobs', async () => {
     stack = await startStack();
