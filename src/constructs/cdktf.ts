@@ -1,15 +1,20 @@
+import { join } from 'node:path';
 import { release } from '@cdktf/provider-helm';
 import { manifest } from '@cdktf/provider-kubernetes';
 import { Fn, type ITerraformDependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { datasetExportJob } from '../api/manifest.js';
 import type { DatasetExportJobSpec } from '../api/types.js';
+import { packageRoot } from '../local/package-root.js';
 
 export type { DatasetExportJobSpec } from '../api/types.js';
 
+/** The Helm chart shipped inside this package, which `PersonalizeOperator` installs unless told otherwise. */
+export const BUNDLED_CHART = join(packageRoot(), 'charts', 'personalize-operator');
+
 export interface PersonalizeOperatorProps {
-  /** Path or repository reference of the personalize-operator Helm chart. */
-  readonly chart: string;
+  /** Path or repository reference of the personalize-operator Helm chart; the bundled one by default. */
+  readonly chart?: string;
   readonly releaseName?: string;
   readonly namespace?: string;
   /** Chart values (see the chart's values.yaml). */
@@ -25,7 +30,7 @@ export class PersonalizeOperator extends Construct {
     super(scope, id);
     this.release = new release.Release(this, 'release', {
       name: props.releaseName ?? 'personalize-operator',
-      chart: props.chart,
+      chart: props.chart ?? BUNDLED_CHART,
       namespace: props.namespace ?? 'personalize-operator',
       createNamespace: true,
       atomic: true,

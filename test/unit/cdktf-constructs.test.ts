@@ -1,16 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { release } from '@cdktf/provider-helm';
 import { manifest } from '@cdktf/provider-kubernetes';
-import { type TerraformStack, Testing } from 'cdktf';
+import { type App, TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { DatasetExportJobResource, PersonalizeOperator } from '../../src/constructs/cdktf.js';
+import { BUNDLED_CHART, DatasetExportJobResource, PersonalizeOperator } from '../../src/constructs/cdktf.js';
 
-// The README's CDKTF example, as a user writes it.
-function exportsStack(stack: TerraformStack): void {
-  const operator = new PersonalizeOperator(stack, 'operator', {
-    chart: './charts/personalize-operator',
-    values: { region: 'us-east-1' },
-  });
-  new DatasetExportJobResource(stack, 'weekly-items', {
+// The README's CDKTF example, as a user writes it: the operator in one stack, the jobs in a later one.
+function exportsApp(app: App): { operatorStack: TerraformStack; exportsStack: TerraformStack } {
+  const operatorStack = new TerraformStack(app, 'operator');
+  new PersonalizeOperator(operatorStack, 'operator', { values: { region: 'us-east-1' } });
+
+  const exportsStack = new TerraformStack(app, 'exports');
+  // `cdktf deploy` applies `operator` first: kubernetes_manifest needs the CRD when it plans.
+  exportsStack.addDependency(operatorStack);
+  new DatasetExportJobResource(exportsStack, 'weekly-items', {
     name: 'weekly-items',
     namespace: 'ml',
     spec: {
@@ -19,22 +23,25 @@ function exportsStack(stack: TerraformStack): void {
       jobOutput: { s3DataDestination: { path: 's3://demo-exports/items/' } },
     },
     timeout: '2h',
-    dependsOn: [operator.release],
   });
+  return { operatorStack, exportsStack };
 }
 
 describe('CDKTF constructs (synthesized, no terraform binary)', () => {
-  const json = Testing.synthScope((scope) => exportsStack(scope as TerraformStack));
+  const { operatorStack, exportsStack } = exportsApp(Testing.app());
+  const operatorJson = Testing.synth(operatorStack);
+  const json = Testing.synth(exportsStack);
   const parsed = JSON.parse(json) as {
     output: Record<string, { value: string }>;
     resource: Record<string, Record<string, { depends_on?: string[] }>>;
   };
 
-  it('installs the chart with helm_release', () => {
+  it('installs the chart shipped in the package with helm_release, in a stack of its own', () => {
+    expect(existsSync(join(BUNDLED_CHART, 'Chart.yaml'))).toBe(true);
     expect(
-      Testing.toHaveResourceWithProperties(json, release.Release.tfResourceType, {
+      Testing.toHaveResourceWithProperties(operatorJson, release.Release.tfResourceType, {
         name: 'personalize-operator',
-        chart: './charts/personalize-operator',
+        chart: BUNDLED_CHART,
         namespace: 'personalize-operator',
         create_namespace: true,
         atomic: true,
@@ -43,7 +50,7 @@ describe('CDKTF constructs (synthesized, no terraform binary)', () => {
     ).toBe(true);
   });
 
-  it('declares the job as kubernetes_manifest that waits for Complete, after the release', () => {
+  it('declares the job as kubernetes_manifest that waits for Complete, in a stack after the operator’s', () => {
     expect(
       Testing.toHaveResourceWithProperties(json, manifest.Manifest.tfResourceType, {
         manifest: {
@@ -55,8 +62,8 @@ describe('CDKTF constructs (synthesized, no terraform binary)', () => {
         timeouts: { create: '2h' },
       }),
     ).toBe(true);
-    const [manifestResource] = Object.values(parsed.resource.kubernetes_manifest ?? {});
-    expect(manifestResource?.depends_on?.[0]).toMatch(/^helm_release\./);
+    expect(parsed.resource).not.toHaveProperty('helm_release');
+    expect(exportsStack.dependencies).toEqual([operatorStack]);
   });
 
   it("exposes the job's ARN as an output", () => {
