@@ -61,7 +61,10 @@ export const specSchema = {
         'Name of the job in Amazon Personalize, unique per account and region and never reusable. When omitted, the operator derives one from the namespace, name and UID of this resource and records it in status.jobName.',
       minLength: AWS.name.minLength,
       maxLength: AWS.name.maxLength,
-      pattern: anchored(AWS.name.pattern),
+      'x-kubernetes-validations': matching(
+        AWS.name.pattern,
+        'must be letters, digits, - and _, starting with a letter or digit (AWS job names)',
+      ),
     },
     datasetArn: {
       type: 'string',
@@ -129,7 +132,10 @@ export const specSchema = {
       additionalProperties: {
         type: 'string',
         maxLength: AWS.tagValue.maxLength,
-        pattern: anchored(AWS.tagText),
+        'x-kubernetes-validations': matching(
+          AWS.tagText,
+          'tag values may hold letters, digits, spaces and _.:/=+-@ only',
+        ),
       },
       'x-kubernetes-validations': [
         {
@@ -143,7 +149,7 @@ export const specSchema = {
       description:
         "AWS region to call. Defaults to the dataset ARN's region, then the operator's --region. Must match the dataset's region.",
       maxLength: 64,
-      pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
+      'x-kubernetes-validations': matching('[a-z]{2}(-[a-z]+)+-\\d+', 'must be an AWS region such as us-east-1'),
     },
   },
   // One rule per field, so the error names the field; has() makes adding or removing an optional field a change.

@@ -22,7 +22,7 @@ const invalid: Case[] = [
   [
     'a jobName with a space',
     { jobName: 'bad name' },
-    /spec\.jobName: Invalid value: "bad name": spec\.jobName in body should match/,
+    /spec\.jobName: Invalid value: "bad name": must be letters, digits, - and _, starting with a letter or digit \(AWS job names\)/,
   ],
   ['a jobName starting with an underscore', { jobName: '_x' }, /spec\.jobName: Invalid value: "_x"/],
   ['no datasetArn', { datasetArn: undefined }, /spec\.datasetArn: Required value/],
@@ -77,7 +77,7 @@ const invalid: Case[] = [
   [
     'a tag value with a forbidden character',
     { tags: { team: 'a*b' } },
-    /spec\.tags\.team: Invalid value: "a\*b"/,
+    /spec\.tags\[team\]: Invalid value: "a\*b": tag values may hold letters, digits, spaces and _\.:\/=\+-@ only/,
   ],
   ['a tag value over 256 characters', { tags: { team: 'v'.repeat(257) } }, /spec\.tags\.team: Too long/],
   [
@@ -105,7 +105,11 @@ const invalid: Case[] = [
     { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v'])) },
     /spec\.tags: Too many: 48: must have at most 47 items/,
   ],
-  ['a malformed region', { region: 'US_EAST' }, /spec\.region: Invalid value: "US_EAST"/],
+  [
+    'a malformed region',
+    { region: 'US_EAST' },
+    /spec\.region: Invalid value: "US_EAST": must be an AWS region such as us-east-1/,
+  ],
 ];
 
 describe('DatasetExportJob CRD validation by the real API server', () => {
@@ -127,6 +131,21 @@ describe('DatasetExportJob CRD validation by the real API server', () => {
   it.each(invalid)('kubectl apply rejects %s, naming the field', async (_name, change, message) => {
     const body = manifest('invalid', { ...spec(), ...change });
     await expect(kubectl(['apply', '-f', '-'], JSON.stringify(body))).rejects.toThrow(message);
+  });
+
+  it('tells every format fault at once, each with the expected form, and no "rules were not checked" line', async () => {
+    const body = manifest('many-faults', {
+      ...spec({ jobName: '_bad', roleArn: 'arn:aws:iam::123456789012:user/x' }),
+      datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset-group/demo',
+    });
+    const refused = await kubectl(['apply', '-f', '-'], JSON.stringify(body)).then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(refused).toMatch(/spec\.jobName: Invalid value: "_bad": must be letters/);
+    expect(refused).toMatch(/spec\.datasetArn: Invalid value: "[^"]+": must be a dataset ARN/);
+    expect(refused).toMatch(/spec\.roleArn: Invalid value: "[^"]+": must be an IAM role ARN/);
+    expect(refused).not.toMatch(/some validation rules were not checked/);
   });
 
   it('accepts a full valid spec and defaults ingestionMode to PUT', async () => {
