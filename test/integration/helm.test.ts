@@ -187,8 +187,36 @@ describe('helm install', () => {
       'meta.helm.sh/release-name=personalize-operator',
       `meta.helm.sh/release-namespace=${namespace}`,
     ]);
-    await helm(['install', 'personalize-operator', chart, '-n', namespace, '--set', 'region=us-east-1']);
+    installed = await helm([
+      'install',
+      'personalize-operator',
+      chart,
+      '-n',
+      namespace,
+      '--set',
+      'region=us-east-1',
+    ]);
     aws = await startTestEmulator({ speed: 100 });
+  });
+  let installed = '';
+
+  it('ends in an honest state on a cluster without nodes: a ReplicaSet and a Pending pod, and NOTES that say so', async () => {
+    await kubectl([
+      'wait',
+      '--for=jsonpath={.status.replicas}=1',
+      '--timeout=30s',
+      'replicaset',
+      '-l',
+      'app.kubernetes.io/name=personalize-operator',
+      '-n',
+      namespace,
+    ]);
+    expect(await kubectl(['get', 'pods', '-n', namespace, '-o', 'jsonpath={.items[*].status.phase}'])).toBe(
+      'Pending',
+    );
+    expect(installed).toContain(`rollout status deployment/personalize-operator --timeout=2m`);
+    expect(installed).toMatch(/its pod stays Pending: run the operator outside it/);
+    expect(installed).not.toMatch(/your-org|example\.com/);
   });
   afterAll(() => aws.close());
 
@@ -300,4 +328,10 @@ describe('helm install', () => {
       await kubectl(['get', 'clusterrole', 'personalize-operator', '--ignore-not-found', '-o', 'name']),
     ).toBe('');
   });
+
+  it('installs from deploy/ and deletes cleanly: the namespace finishes terminating', async () => {
+    await kubectl(['apply', '--server-side', '-f', join(packageRoot(), 'deploy')]);
+    await kubectl(['delete', '-f', join(packageRoot(), 'deploy'), '--timeout=90s']);
+    await expect(kubectl(['get', 'namespace', 'personalize-operator'])).rejects.toThrow(/not found/);
+  }, 120_000);
 });

@@ -131,6 +131,18 @@ describe('operator lifecycle against the real API server and the emulator', () =
       .toEqual(['Paused', 'Resumed', 'Paused', 'Resumed']);
     expect((await stack.aws.stats()).CreateDatasetExportJob).toBeUndefined();
     expect((await stack.get('typo')).status?.status).toBeUndefined();
+
+    // Out of a pause through a refused value: Resumed all the same once the annotation goes.
+    await kubectl(['annotate', '--overwrite', ...dsej('typo'), 'personalize.ops.dev/paused=true']);
+    await stack.waitFor('typo', synced('Paused'));
+    await kubectl(['annotate', '--overwrite', ...dsej('typo'), 'personalize.ops.dev/paused=maybe']);
+    await stack.waitFor('typo', synced('InvalidAnnotation'));
+    await kubectl(['annotate', ...dsej('typo'), 'personalize.ops.dev/paused-']);
+    await stack.waitFor('typo', (o) => o.status?.status === 'ACTIVE');
+    const halts = new Set(['Paused', 'Resumed', 'InvalidAnnotation']);
+    await expect
+      .poll(async () => (await stack.events('typo')).map((e) => e.reason).filter((r) => halts.has(r ?? '')))
+      .toEqual(['InvalidAnnotation', 'Paused', 'InvalidAnnotation', 'Resumed']);
   });
 
   it('serves probes and metrics whose numbers move', async () => {
