@@ -48,6 +48,11 @@ describe('the personalize-operator CLI', () => {
       cwd: packageRoot(),
     });
     expect(npm.stdout).toMatch(/^personalize-operator dev \[options\]/m);
+    // README: after `npm ci` (whose prepare builds dist/), the CLI runs from the clone with npx.
+    const npx = await execFileAsync('npx', ['personalize-operator', 'import', '--help'], {
+      cwd: packageRoot(),
+    });
+    expect(npx.stdout).toMatch(/^personalize-operator import \[options\]/);
   });
 
   it('refuses a usage error with exit 2, naming the flag and pointing to --help', async () => {
