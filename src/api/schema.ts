@@ -149,7 +149,10 @@ export const specSchema = {
       description:
         "AWS region to call. Defaults to the dataset ARN's region, then the operator's --region. Must match the dataset's region.",
       maxLength: 64,
-      'x-kubernetes-validations': matching('[a-z]{2}(-[a-z]+)+-\\d+', 'must be an AWS region such as us-east-1'),
+      'x-kubernetes-validations': matching(
+        '[a-z]{2}(-[a-z]+)+-\\d+',
+        'must be an AWS region such as us-east-1',
+      ),
     },
   },
   // One rule per field, so the error names the field; has() makes adding or removing an optional field a change.
