@@ -1,15 +1,28 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import {
+  GROUP,
+  KIND,
+  PAUSED_ANNOTATION,
+  PLURAL,
+  RECONCILE_REQUESTED_ANNOTATION,
+  SINGULAR,
+  VERSION,
+} from './api/schema.js';
+import type { DatasetExportJob, DatasetExportJobStatus } from './api/types.js';
 import { PersonalizeGateway } from './aws/gateway.js';
-import { serve } from './observability/http-server.js';
-import { OperatorMetrics } from './observability/metrics.js';
+import { PersonalizeMetrics } from './observability/metrics.js';
 import { Reconciler } from './reconciler/reconciler.js';
-import { Controller, statusWriter } from './runtime/controller.js';
+import { scopeOf } from './reconciler/tenancy.js';
+import { keyOf } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
-import { PooledKubeConfig } from './runtime/kube-config.js';
-import { LeaderElector } from './runtime/leader-election.js';
-import { NamespaceSettings } from './runtime/namespace-settings.js';
+import { Indexer } from './runtime/indexer.js';
+import { Manager } from './runtime/manager.js';
+import { NamespaceAnnotationReader } from './runtime/namespace-annotations.js';
+import { generationOrAnnotations } from './runtime/predicates.js';
+import { statusWriter } from './runtime/status-writer.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -59,18 +72,35 @@ export interface OperatorOptions {
 }
 
 export interface Operator {
-  controller: Controller;
-  elector?: LeaderElector;
-  metrics: OperatorMetrics;
+  /** The manager's registry: the runtime's metrics and the operator's own. */
+  registry: Registry;
   metricsUrl?: string;
   healthUrl?: string;
   stop(graceMs?: number): Promise<void>;
 }
 
+const RESOURCE = { group: GROUP, version: VERSION, plural: PLURAL, kind: KIND };
+
 /** Assembles and starts the operator; resolves once its caches are synced and reconciling has begun. */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
   const { kubeConfig, logger } = options;
-  const metrics = new OperatorMetrics();
+  const identity = options.identity ?? `${hostname()}-${process.pid}`;
+  const manager = new Manager({
+    kubeConfig,
+    logger,
+    metricsAddr: options.metricsAddr,
+    healthAddr: options.healthAddr,
+    leaderElection: options.leaderElection && {
+      namespace: options.leaderElection.namespace,
+      name: options.leaderElection.name,
+      identity,
+      leaseDurationMs: options.leaderElection.leaseDurationMs ?? 15_000,
+      renewDeadlineMs: options.leaderElection.renewDeadlineMs ?? 10_000,
+      retryPeriodMs: options.leaderElection.retryPeriodMs ?? 2_000,
+    },
+    onLeadershipLost: options.onLeadershipLost,
+  });
+  const metrics = new PersonalizeMetrics(manager.metrics.registry);
   const gateway = new PersonalizeGateway({
     endpoint: options.personalizeEndpoint,
     stsEndpoint: options.stsEndpoint,
@@ -79,29 +109,31 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     connectTimeoutMs: options.awsConnectTimeoutMs,
     listFreshMs: Math.min(2_000, (options.pollMinMs ?? 5_000) / 2),
     logger,
-    metrics,
+    count: (operation, outcome) => metrics.awsRequests.inc({ operation, outcome }),
   });
-  const namespaces = new NamespaceSettings(kubeConfig, logger);
-  const identity = options.identity ?? `${hostname()}-${process.pid}`;
-  const events = new EventRecorder(kubeConfig, identity, logger);
-  const patchStatus = statusWriter(kubeConfig);
-  const writeStatus: typeof patchStatus = async (obj, status) => {
-    await patchStatus(obj, status);
-    metrics.statusWrites.inc();
-  };
+  const namespaces = new NamespaceAnnotationReader(kubeConfig, logger);
+  // Resources by the job ARN their status records: who else manages a job, without a scan of the cache.
+  const recordedArns = new Indexer<DatasetExportJob>((obj) => obj.status?.datasetExportJobArn);
+  const events = new EventRecorder(kubeConfig, `${GROUP}/operator`, identity, logger);
+  const patchStatus = statusWriter<DatasetExportJobStatus>(kubeConfig, RESOURCE, 'personalize-operator');
   const reconciler = new Reconciler(
     gateway,
     {
-      writeStatus,
+      writeStatus: async (obj, status) => {
+        await patchStatus(obj, status);
+        metrics.statusWrites.inc();
+      },
       recordEvent: (obj, event) => events.record(obj, event),
       jobFinished: (status, seconds) => metrics.jobDuration.observe({ status }, seconds),
-      // Called while reconciling, so only after the controller below exists.
-      recordedBy: (arn, uid): string | undefined => controller.recordedBy(arn, uid),
+      recordedBy: (arn, uid) => {
+        const other = recordedArns.get(arn).find((o) => o.metadata?.uid !== uid);
+        return other && keyOf(other);
+      },
     },
     {
       defaultRegion: options.region,
       statusSource: options.statusSource ?? 'list',
-      namespaceScope: (namespace) => namespaces.scopeOf(namespace),
+      namespaceScope: async (namespace) => scopeOf(await namespaces.read(namespace)),
       pollMinMs: options.pollMinMs ?? 5_000,
       pollMaxMs: options.pollMaxMs ?? 60_000,
       actionableRetryMs: options.actionableRetryMs ?? 5 * 60_000,
@@ -109,8 +141,15 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       requireNamespaceRole: options.requireNamespaceRole ?? false,
     },
   );
-  const controller = new Controller(reconciler, {
-    kubeConfig,
+  const controller = manager.add<DatasetExportJob>({
+    name: SINGULAR,
+    resource: RESOURCE,
+    reconciler,
+    trigger: generationOrAnnotations(RECONCILE_REQUESTED_ANNOTATION, PAUSED_ANNOTATION),
+    // Polls of existing jobs before Creates: a burst of new resources waiting for the Create rate limit never
+    // delays the status of running jobs.
+    priority: (obj) => (obj.status?.datasetExportJobArn ? 0 : 1),
+    indexers: [recordedArns],
     namespaces: options.namespaces ?? [],
     labelSelector: options.labelSelector,
     concurrency: options.concurrency ?? 4,
@@ -119,82 +158,19 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     resyncMs: options.resyncMs ?? 10 * 60_000,
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
     stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
-    logger,
-    metrics,
-    startPaused: options.leaderElection !== undefined,
   });
-  // Probes answer from the start: not ready until the caches are synced.
-  const health = options.healthAddr
-    ? await serve(options.healthAddr, {
-        '/healthz': async () => {
-          const problems = Object.values(controller.health());
-          return problems.length
-            ? { status: 503, body: `${problems.join('\n')}\n` }
-            : { status: 200, body: 'ok\n' };
-        },
-        '/readyz': async () =>
-          controller.synced ? { status: 200, body: 'ok\n' } : { status: 503, body: 'caches not synced\n' },
-      })
-    : undefined;
-  const metricsServer = options.metricsAddr
-    ? await serve(options.metricsAddr, {
-        '/metrics': async () => {
-          controller.collect();
-          return {
-            status: 200,
-            body: await metrics.registry.metrics(),
-            contentType: metrics.registry.contentType,
-          };
-        },
-      })
-    : undefined;
-  const healthUrl = health?.url;
-  const metricsUrl = metricsServer?.url;
-  await controller.start();
-  let elector: LeaderElector | undefined;
-  if (options.leaderElection) {
-    const { namespace, name, leaseDurationMs, renewDeadlineMs, retryPeriodMs } = options.leaderElection;
-    elector = new LeaderElector({
-      kubeConfig,
-      namespace,
-      name,
-      identity,
-      leaseDurationMs: leaseDurationMs ?? 15_000,
-      renewDeadlineMs: renewDeadlineMs ?? 10_000,
-      retryPeriodMs: retryPeriodMs ?? 2_000,
-      logger,
-    });
-    metrics.leader.set({ name }, 0);
-    elector.run(
-      () => {
-        metrics.leader.set({ name }, 1);
-        controller.queue.resume();
-      },
-      () => {
-        metrics.leader.set({ name }, 0);
-        // Stop reconciling at once: the lease may soon belong to another replica.
-        void controller.stop(0).then(() => options.onLeadershipLost?.());
-      },
-    );
-  }
+  manager.addCollector(() => metrics.collect(controller.list()));
+  await manager.start();
   logger.info(
     { namespaces: options.namespaces?.length ? options.namespaces : 'all', region: options.region },
     'operator started',
   );
   return {
-    controller,
-    metrics,
-    metricsUrl,
-    healthUrl,
-    elector,
+    registry: manager.metrics.registry,
+    metricsUrl: manager.metricsUrl,
+    healthUrl: manager.healthUrl,
     stop: async (graceMs = 10_000) => {
-      const drained = await controller.stop(graceMs);
-      // Hand the lease over only after in-flight work is done, so two leaders never overlap.
-      await elector?.release();
-      gateway.destroy();
-      if (kubeConfig instanceof PooledKubeConfig) kubeConfig.destroyAgents();
-      health?.server.close();
-      metricsServer?.server.close();
+      const drained = await manager.stop(graceMs, () => gateway.destroy());
       logger.info({ drained }, 'operator stopped');
     },
   };

@@ -1,3 +1,4 @@
+//! AWS errors sorted once: their class (transient or needing a person) and the Synced reason they show.
 /**
  * How an AWS failure should be handled. `transient` failures (throttling, 5xx, network) are retried soon
  * with backoff; `actionable` ones (bad input, permissions, missing or busy dataset) need a person and are
@@ -46,10 +47,18 @@ interface SdkErrorShape {
 
 const THROTTLED = 'Throttled';
 const UNAVAILABLE = 'AWSUnavailable';
-/** The Synced reasons of `transient` failures, which clear by themselves. */
-export const TRANSIENT_REASONS: ReadonlySet<string> = new Set([THROTTLED, UNAVAILABLE]);
 
-export function classifyAwsError(err: unknown): ClassifiedError {
+/** What these errors mean for a call on the job itself (its tags), where the general reasons speak of the dataset. */
+const JOB_REASONS: Record<string, string> = {
+  ResourceNotFoundException: 'JobMissing',
+  ResourceInUseException: 'JobBusy',
+};
+
+/**
+ * The error's class and the Synced reason it is shown with, named here once. `subject` is what the failed
+ * call was about: the dataset (Create, List, Describe) or the job (its tags).
+ */
+export function classifyAwsError(err: unknown, subject: 'dataset' | 'job' = 'dataset'): ClassifiedError {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SdkErrorShape;
   const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
   const message = e.message ?? String(err);
@@ -57,7 +66,7 @@ export function classifyAwsError(err: unknown): ClassifiedError {
   const requestId = e.$metadata?.requestId;
   const base = { code, message, ...(requestId ? { requestId } : {}) };
   if (THROTTLING.has(code) || status === 429) return { ...base, class: 'transient', reason: THROTTLED };
-  const actionable = ACTIONABLE_REASONS[code];
+  const actionable = (subject === 'job' ? JOB_REASONS[code] : undefined) ?? ACTIONABLE_REASONS[code];
   if (actionable) return { ...base, class: 'actionable', reason: actionable };
   if (status !== undefined && status >= 400 && status < 500)
     return { ...base, class: 'actionable', reason: 'AWSRequestRejected' };

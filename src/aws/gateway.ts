@@ -1,132 +1,65 @@
+//! The gateway to Amazon Personalize: each call's answer as an Observation, listings shared per dataset.
 import {
   CreateDatasetExportJobCommand,
   type CreateDatasetExportJobCommandInput,
   DescribeDatasetExportJobCommand,
   ListDatasetExportJobsCommand,
   ListTagsForResourceCommand,
-  PersonalizeClient,
+  type PersonalizeClient,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Logger } from 'pino';
-import type { OperatorMetrics } from '../observability/metrics.js';
-import type { Identity, Observation, ObservedJob } from '../reconciler/decide.js';
-import type { TagPlan, Tags } from '../reconciler/tags.js';
-import { type ClassifiedError, classifyAwsError } from './errors.js';
-import { RateLimiter } from './rate-limiter.js';
+import { ClientPool, type ClientPoolOptions } from './client-pool.js';
+import { classifyAwsError } from './errors.js';
+import type {
+  CreateResult,
+  Failed,
+  Identity,
+  Observation,
+  ObservedJob,
+  PersonalizeApi,
+  TagPlan,
+  Tags,
+} from './observation.js';
 
-type Failed = { kind: 'failed'; error: ClassifiedError };
-
-export type CreateResult = { kind: 'created'; arn: string } | { kind: 'exists' } | Failed;
-
-export interface GatewayOptions {
-  /** Endpoint override: a VPC endpoint or the emulator. */
-  endpoint?: string;
-  maxAttempts?: number;
+export interface GatewayOptions extends ClientPoolOptions {
   logger: Logger;
-  metrics?: OperatorMetrics;
-  /** STS endpoint override for role assumption (the emulator serves STS too). */
-  stsEndpoint?: string;
+  /** Told each call's operation and outcome (OK or the error code), for metrics. */
+  count?: (operation: string, outcome: string) => void;
   /** A dataset's listing is reused for this long (ms) after it completes. */
   listFreshMs?: number;
   /** Pages (of 100) read per listing; older jobs beyond them are described one by one. */
   listMaxPages?: number;
-  /** Client-side rate per (account, region, operation), shared by every call. */
-  rateLimit?: { perSecond: number; burst: number };
-  /**
-   * The longest one call may take, the SDK's retries included (default 20 s): a hung answer then costs a
-   * worker that long only. Each attempt's socket gets the same bound.
-   */
-  timeoutMs?: number;
-  /** The longest a TCP/TLS connection may take to open (default 5 s). */
-  connectTimeoutMs?: number;
 }
 
 /**
- * The operator's only door to Amazon Personalize: one SDK client per region, reused, and every answer turned
- * into an Observation the reconciler understands. Credentials come from the SDK's default chain and never
- * reach a log line.
+ * The operator's only door to Amazon Personalize: every answer turned into an Observation the reconciler
+ * understands. Credentials come from the SDK's default chain and never reach a log line.
  */
-const DEFAULT_TIMEOUT_MS = 20_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-
-export class PersonalizeGateway {
-  private readonly clients = new Map<string, PersonalizeClient>();
-  private readonly limiter: RateLimiter;
+export class PersonalizeGateway implements PersonalizeApi {
+  private readonly pool: ClientPool;
   private readonly sweeps = new Map<
     string,
     { at: number; done: boolean; jobs: ReturnType<PersonalizeGateway['sweep']> }
   >();
 
   constructor(private readonly options: GatewayOptions) {
-    const { perSecond, burst } = options.rateLimit ?? { perSecond: 10, burst: 20 };
-    this.limiter = new RateLimiter(perSecond, burst);
+    this.pool = new ClientPool(options);
   }
 
-  /**
-   * One client per (region, role), reused. A role is assumed through STS; the SDK caches the temporary
-   * credentials and refreshes them before they expire.
-   */
-  client(region: string, roleArn?: string): PersonalizeClient {
-    const key = `${region}|${roleArn ?? ''}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new PersonalizeClient({
-        region,
-        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-        maxAttempts: this.options.maxAttempts ?? 3,
-        // Standard retries: the SDK's adaptive mode shrinks its own send rate after throttles and starved
-        // every reconcile for over 30 s in our throttling-storm test; the shared token bucket and the
-        // per-resource backoff already pace the operator.
-        retryMode: 'standard',
-        requestHandler: {
-          connectionTimeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-          requestTimeout: this.timeoutMs,
-        },
-        ...(roleArn
-          ? {
-              credentials: fromTemporaryCredentials({
-                params: { RoleArn: roleArn, RoleSessionName: 'personalize-operator' },
-                clientConfig: {
-                  region,
-                  ...(this.options.stsEndpoint ? { endpoint: this.options.stsEndpoint } : {}),
-                },
-              }),
-            }
-          : {}),
-      });
-      this.clients.set(key, client);
-    }
-    return client;
-  }
-
-  private get timeoutMs(): number {
-    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  }
-
-  private async send<T>(
+  private send<T>(
     identity: Identity,
     operation: string,
     send: (client: PersonalizeClient, options: { abortSignal: AbortSignal }) => Promise<T>,
   ): Promise<T> {
-    // AWS rate-limits each operation per account and region, so the buckets are keyed the same way.
-    await this.limiter.take(`${identity.account}|${identity.region}|${operation}`);
-    const abortSignal = AbortSignal.timeout(this.timeoutMs);
-    try {
-      return await send(this.client(identity.region, identity.roleArn), { abortSignal });
-    } catch (err) {
-      if (!abortSignal.aborted) throw err;
-      throw Object.assign(new Error(`${operation} got no answer within ${this.timeoutMs / 1000}s`), {
-        name: 'TimeoutError',
-      });
-    }
+    return this.pool.send(identity, operation, send);
   }
 
   private count(operation: string, outcome: string): void {
-    this.options.metrics?.awsRequests.inc({ operation, outcome });
+    this.options.count?.(operation, outcome);
   }
 
   async describe(identity: Identity, log: Logger): Promise<Observation> {
@@ -190,15 +123,11 @@ export class PersonalizeGateway {
   }
 
   /**
-   * What one ListDatasetExportJobs sweep of the job's dataset says about it: `found`, `absent` (the dataset's
+   * What one ListDatasetExportJobs sweep of the job's dataset says about it: `found`, `missing` (the dataset's
    * listing is fresh and lacks the job), or `failed`. Concurrent and recent requests for one dataset share a
    * sweep, so a poll round costs one List per dataset instead of one Describe per job.
    */
-  async fromList(
-    identity: Identity,
-    datasetArn: string,
-    log: Logger,
-  ): Promise<Observation | { kind: 'absent' }> {
+  async fromList(identity: Identity, datasetArn: string, log: Logger): Promise<Observation> {
     const key = `${identity.region}|${identity.roleArn ?? ''}|${datasetArn}`;
     let sweep = this.sweeps.get(key);
     if (!sweep || (sweep.done && Date.now() - sweep.at > (this.options.listFreshMs ?? 2_000))) {
@@ -216,7 +145,7 @@ export class PersonalizeGateway {
       return jobs;
     }
     const job = jobs.get(identity.arn);
-    return job ? { kind: 'found', job: { ...job, datasetArn } } : { kind: 'absent' };
+    return job ? { kind: 'found', job: { ...job, datasetArn } } : { kind: 'missing' };
   }
 
   private async sweep(
@@ -265,7 +194,7 @@ export class PersonalizeGateway {
         tags: Object.fromEntries((out.tags ?? []).map((t) => [t.tagKey ?? '', t.tagValue ?? ''])),
       };
     } catch (err) {
-      return this.failed('ListTagsForResource', err, log);
+      return this.failed('ListTagsForResource', err, log, 'job');
     }
   }
 
@@ -291,13 +220,18 @@ export class PersonalizeGateway {
       log.info({ set: Object.keys(plan.set), removed: plan.remove }, 'applied spec.tags');
       return { kind: 'retagged' };
     } catch (err) {
-      return this.failed(operation, err, log);
+      return this.failed(operation, err, log, 'job');
     }
   }
 
   /** Counts and logs a failed call (code and request ID only, never the request) for the reconciler. */
-  private failed(operation: string, err: unknown, log: Logger): Failed {
-    const error = classifyAwsError(err);
+  private failed(
+    operation: string,
+    err: unknown,
+    log: Logger,
+    subject: 'dataset' | 'job' = 'dataset',
+  ): Failed {
+    const error = classifyAwsError(err, subject);
     this.count(operation, error.code);
     log.warn(
       { code: error.code, requestId: error.requestId, errorClass: error.class },
@@ -307,7 +241,6 @@ export class PersonalizeGateway {
   }
 
   destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
-    this.clients.clear();
+    this.pool.destroy();
   }
 }

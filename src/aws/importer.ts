@@ -1,3 +1,4 @@
+//! `import`: DatasetExportJob manifests for jobs that already exist in AWS.
 import {
   DescribeDatasetExportJobCommand,
   type DescribeDatasetExportJobCommandOutput,

@@ -1,3 +1,4 @@
+//! A token bucket per key, shared by every call with that key.
 /**
  * Token buckets by key (the gateway uses account, region and operation): every call waits for a token, so a
  * large fleet stays under AWS's request rate instead of being throttled.

@@ -1,33 +1,20 @@
+//! The reconcile shell: triage, then observe → decide → act over the gateway interface, one status-write path.
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { type Owner, ownerOf, ownerTags } from '../api/ownership.js';
 import { resourceKey } from '../api/resource-key.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
-import type { PersonalizeGateway } from '../aws/gateway.js';
-import {
-  createInput,
-  type DecideSettings,
-  decide,
-  type EventSpec,
-  type Identity,
-  identityOf,
-  invalidAnnotation,
-  invalidRequest,
-  invalidSpec,
-  isSettled,
-  type Observation,
-  paused,
-  pauseOf,
-  type Requeue,
-  recordsJob,
-  type Scope,
-  TERMINAL,
-  type Update,
-  withProgressAdded,
-  withResumed,
-} from './decide.js';
-import { needsTagSync, type Tags, tagPlan, tagsApplied, tagsFailed } from './tags.js';
+import { createInput } from '../aws/create-input.js';
+import type { Identity, Observation, PersonalizeApi, Tags } from '../aws/observation.js';
+import type { EventSpec, Result } from '../runtime/reconcile.js';
+import { withResumed } from './annotations.js';
+import { decide, recordsJob, TERMINAL } from './decide.js';
+import { identityOf, type Scope } from './identity.js';
+import { invalidSpec } from './problems.js';
+import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 import { scopeRefusal } from './tenancy.js';
+import { triage } from './triage.js';
+import type { DecideSettings, Update } from './types.js';
 
 /** The Kubernetes side effects a reconcile may have. */
 export interface ReconcileEffects {
@@ -64,11 +51,12 @@ export interface ReconcilerSettings {
  */
 export class Reconciler {
   constructor(
-    private readonly gateway: PersonalizeGateway,
+    private readonly gateway: PersonalizeApi,
     private readonly effects: ReconcileEffects,
     private readonly settings: ReconcilerSettings,
   ) {}
 
+  /** One clock per reconcile: every decision in it sees the same `now`. */
   private decideSettings(): DecideSettings {
     const { pollMinMs, pollMaxMs } = this.settings;
     return {
@@ -79,39 +67,47 @@ export class Reconciler {
     };
   }
 
-  async reconcile(obj: DatasetExportJob, log: Logger): Promise<Requeue> {
-    if (obj.metadata?.deletionTimestamp) return { kind: 'none' };
-    const now = new Date();
-    const pause = pauseOf(obj);
-    if (pause === 'paused') return this.apply(obj, paused(obj, now), log);
-    if (pause !== 'running') return this.apply(obj, invalidAnnotation(obj, pause.invalid, now), log);
-    const refusedAnnotation = invalidRequest(obj);
-    if (refusedAnnotation)
-      return this.apply(obj, withResumed(obj, invalidAnnotation(obj, refusedAnnotation, now)), log);
-    if (isSettled(obj)) {
-      const upgraded = withProgressAdded(obj, now);
-      return upgraded ? this.apply(obj, upgraded, log) : { kind: 'none' };
-    }
+  /** Triage, then scope and identity, then observe → decide → act; every outcome leaves through `finish`. */
+  async reconcile(obj: DatasetExportJob, log: Logger): Promise<Result> {
+    const settings = this.decideSettings();
+    const triaged = triage(obj, settings.now);
+    if (triaged.kind === 'skip') return { kind: 'none' };
+    if (triaged.kind === 'update') return this.finish(obj, triaged, log);
     const namespaceScope = (await this.settings.namespaceScope?.(obj.metadata?.namespace ?? '')) ?? {};
-    const refused = scopeRefusal(obj, namespaceScope, this.settings.requireNamespaceRole ?? false, {
-      now,
-      actionableRetryMs: this.settings.actionableRetryMs,
-    });
-    if (refused) return this.apply(obj, withResumed(obj, refused), log);
+    const requireRole = this.settings.requireNamespaceRole ?? false;
+    const refused = scopeRefusal(obj, namespaceScope, requireRole, settings);
+    if (refused) return this.finish(obj, refused, log);
     const identity = identityOf(obj, { ...namespaceScope, defaultRegion: this.settings.defaultRegion });
-    if ('invalid' in identity)
-      return this.apply(obj, withResumed(obj, invalidSpec(obj, identity.invalid, now)), log);
+    if ('invalid' in identity) return this.finish(obj, invalidSpec(obj, identity.invalid, settings.now), log);
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
-    const adoptionAllowed = this.settings.allowAdoption === true || namespaceScope.allowAdoption === true;
+    const decision = await this.act(
+      obj,
+      identity,
+      settings,
+      {
+        adoptionAllowed: this.settings.allowAdoption === true || namespaceScope.allowAdoption === true,
+      },
+      jobLog,
+    );
+    return this.finish(obj, decision, jobLog);
+  }
 
-    let seen = await this.firstSight(obj, identity, await this.observe(obj, identity, jobLog), jobLog);
-    let decision = decide(obj, identity, seen.observation, this.decideSettings(), {
+  /** Observes the job, decides, and carries out what was decided: at most one Create, then tags. */
+  private async act(
+    obj: DatasetExportJob,
+    identity: Identity,
+    settings: DecideSettings,
+    { adoptionAllowed }: { adoptionAllowed: boolean },
+    log: Logger,
+  ): Promise<Update> {
+    let seen = await this.firstSight(obj, identity, await this.observe(obj, identity, log), log);
+    let decision = decide(obj, identity, seen.observation, settings, {
       claimedBy: this.claimant(obj, identity.arn),
       owner: seen.owner,
       adoptionAllowed,
     });
     if (decision.kind === 'create') {
-      const created = await this.gateway.create(identity, createInput(obj, identity), jobLog);
+      const created = await this.gateway.create(identity, createInput(obj, identity), log);
       if (created.kind === 'created') this.rememberCreated(identity.arn, obj);
       // A job that appeared meanwhile (AlreadyExists) is described to learn whose it is. A job just created
       // is CREATE PENDING by definition: in list mode its ARN is recorded now and the next sweep shows it.
@@ -120,10 +116,10 @@ export class Reconciler {
           ? created
           : created.kind === 'created' && this.settings.statusSource === 'list'
             ? { kind: 'missing' }
-            : await this.gateway.describe(identity, jobLog);
+            : await this.gateway.describe(identity, log);
       const justCreated = created.kind === 'created';
-      seen = justCreated ? { observation: after } : await this.firstSight(obj, identity, after, jobLog);
-      decision = decide(obj, identity, seen.observation, this.decideSettings(), {
+      seen = justCreated ? { observation: after } : await this.firstSight(obj, identity, after, log);
+      decision = decide(obj, identity, seen.observation, settings, {
         justCreated,
         claimedBy: this.claimant(obj, identity.arn),
         owner: seen.owner,
@@ -133,10 +129,16 @@ export class Reconciler {
         throw new Error(`AWS accepted CreateDatasetExportJob for ${identity.arn} but cannot describe it`);
       }
     }
+    // A job taken up from someone else (adopted, or a deleted resource's) is tagged with its new owner.
     const claiming = seen.tags !== undefined && recordsJob(decision) && seen.owner?.uid !== obj.metadata?.uid;
     if (claiming || needsTagSync(obj, decision))
-      decision = await this.syncTags(obj, identity, decision, seen.tags, jobLog);
-    return this.apply(obj, withResumed(obj, decision), jobLog);
+      return this.syncTags(obj, identity, decision, seen.tags, settings, log);
+    return decision;
+  }
+
+  /** The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt. */
+  private finish(obj: DatasetExportJob, update: Update, log: Logger): Promise<Result> {
+    return this.apply(obj, withResumed(obj, update), log);
   }
 
   /**
@@ -161,17 +163,18 @@ export class Reconciler {
     identity: Identity,
     update: Update,
     known: Tags | undefined,
+    settings: DecideSettings,
     log: Logger,
-  ) {
+  ): Promise<Update> {
     let actual = known;
     if (!actual) {
       const read = await this.gateway.tags(identity, log);
-      if (read.kind === 'failed') return tagsFailed(obj, update, read.error, this.decideSettings());
+      if (read.kind === 'failed') return tagsFailed(obj, update, read.error, settings);
       actual = read.tags;
     }
     const plan = tagPlan(obj.spec.tags, actual, ownerTags(obj), !needsTagSync(obj, update));
     const applied = await this.gateway.retag(identity, plan, log);
-    if (applied.kind === 'failed') return tagsFailed(obj, update, applied.error, this.decideSettings());
+    if (applied.kind === 'failed') return tagsFailed(obj, update, applied.error, settings);
     return tagsApplied(obj, update, plan);
   }
 
@@ -213,14 +216,14 @@ export class Reconciler {
       obj.spec.jobName !== undefined &&
       !this.createdHere.has(identity.arn);
     if (adopting) return this.gateway.describe(identity, log);
-    if (listed.kind !== 'absent') return listed;
+    if (listed.kind !== 'missing') return listed;
     // Not in a fresh listing: a new resource may create (AlreadyExists guards a listing that lags); a job
     // known before, or created here moments ago (the cache may not show its ARN yet), is described.
     const known = obj.status?.datasetExportJobArn !== undefined || this.createdHere.has(identity.arn);
     return known ? this.gateway.describe(identity, log) : { kind: 'missing' };
   }
 
-  private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Requeue> {
+  private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Result> {
     if (!isDeepStrictEqual(stripUndefined(obj.status ?? {}), stripUndefined(decision.status))) {
       await this.effects.writeStatus(obj, decision.status);
       const { status, creationDateTime, lastUpdatedDateTime } = decision.status;

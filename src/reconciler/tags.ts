@@ -1,29 +1,15 @@
+//! spec.tags, the one field that can change: the job's tags in AWS are made exactly spec.tags (plus the owner
+//! tags). status.tags records what the operator last set or read, so tags are read from AWS only when the two
+//! differ (after an edit, an adoption, or an upgrade), never on every poll.
+import { isDeepStrictEqual } from 'node:util';
 import { isOwnerTag } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
-import { findCondition, mergeConditions } from './conditions.js';
-import {
-  type DecideSettings,
-  errorMessage,
-  type Requeue,
-  repeatedProblem,
-  retryAfter,
-  tagsInSync,
-  type Update,
-  withProgress,
-} from './decide.js';
-
-/**
- * spec.tags is the one field that can change: the job's tags in AWS are made exactly spec.tags. status.tags
- * records what the operator last set or read, so tags are read from AWS only when the two differ (after an
- * edit, an adoption, or an upgrade from a version that did not record them), never on every poll.
- */
-export type Tags = Record<string, string>;
-
-export interface TagPlan {
-  set: Tags;
-  remove: string[];
-}
+import type { TagPlan, Tags } from '../aws/observation.js';
+import type { Result } from '../runtime/reconcile.js';
+import { findCondition, mergeConditions, withProgress } from './conditions.js';
+import { errorMessage, repeatedProblem, retryAfter } from './problems.js';
+import type { DecideSettings, Update } from './types.js';
 
 /** An update for a job that exists and was read without error, whose tags the spec wants changed. */
 export function needsTagSync(obj: DatasetExportJob, update: Update): boolean {
@@ -74,12 +60,6 @@ export function tagsApplied(obj: DatasetExportJob, update: Update, plan: TagPlan
   };
 }
 
-/** What these errors mean for a tag call on the job, where the general reasons speak of the dataset. */
-const TAG_REASONS: Record<string, string> = {
-  ResourceNotFoundException: 'JobMissing',
-  ResourceInUseException: 'JobBusy',
-};
-
 /**
  * The update when reading or changing tags failed: the job's status is still mirrored, Synced says what
  * failed, status.tags stays as it was so the next reconcile tries again.
@@ -90,7 +70,7 @@ export function tagsFailed(
   error: ClassifiedError,
   settings: DecideSettings,
 ): Update {
-  const reason = TAG_REASONS[error.code] ?? error.reason;
+  const { reason } = error;
   const kept = repeatedProblem(obj, reason, `Could not apply spec.tags: ${errorMessage(error)}`);
   const message = kept ?? `Could not apply spec.tags: ${errorMessage(error)}`;
   const repeated = kept !== undefined;
@@ -106,7 +86,7 @@ export function tagsFailed(
       tags: obj.status?.tags,
       conditions: mergeConditions(
         obj.status?.conditions,
-        withProgress(desired),
+        withProgress(desired, error.class === 'transient'),
         obj.metadata?.generation,
         settings.now,
       ),
@@ -119,9 +99,14 @@ export function tagsFailed(
 }
 
 /** A running job keeps its poll; the tags are tried again with it. */
-function soonest(a: Requeue, b: Requeue): Requeue {
+function soonest(a: Result, b: Result): Result {
   if (a.kind === 'backoff' || b.kind === 'backoff') return { kind: 'backoff' };
   if (a.kind === 'none') return b;
   if (b.kind === 'none') return a;
   return { kind: 'after', ms: Math.min(a.ms, b.ms) };
+}
+
+/** Whether AWS already has spec.tags, as far as status.tags knows; no tags on either side is in sync. */
+export function tagsInSync(obj: DatasetExportJob): boolean {
+  return isDeepStrictEqual(obj.spec.tags ?? {}, obj.status?.tags ?? {});
 }

@@ -1,8 +1,11 @@
-// What a namespace's settings refuse before any AWS call: an unreadable namespace (its role cannot be known,
-// so no call is made with the operator's own identity instead) or a missing role the operator requires.
-import { ROLE_ANNOTATION } from '../api/schema.js';
+//! A namespace's AWS settings, and what they refuse before any AWS call: an unreadable namespace (its role
+//! cannot be known, so no call is made with the operator's own identity instead) or a role the operator requires.
+import { ADOPTION_ANNOTATION, REGION_ANNOTATION, ROLE_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
-import { type DecideSettings, problem, type Scope, type Update } from './decide.js';
+import type { NamespaceAnnotations } from '../runtime/namespace-annotations.js';
+import type { Scope } from './identity.js';
+import { problem } from './problems.js';
+import type { DecideSettings, Update } from './types.js';
 
 export function scopeRefusal(
   obj: DatasetExportJob,
@@ -33,4 +36,15 @@ export function scopeRefusal(
     );
   }
   return undefined;
+}
+
+/** The namespace's AWS settings from its annotations; an unreadable namespace is carried as such (fails closed). */
+export function scopeOf(read: NamespaceAnnotations): Omit<Scope, 'defaultRegion'> {
+  if ('unreadable' in read) return { unreadable: read.unreadable };
+  const { annotations } = read;
+  return {
+    ...(annotations[REGION_ANNOTATION] ? { namespaceRegion: annotations[REGION_ANNOTATION] } : {}),
+    ...(annotations[ROLE_ANNOTATION] !== undefined ? { roleArn: annotations[ROLE_ANNOTATION] } : {}),
+    ...(annotations[ADOPTION_ANNOTATION] === 'true' ? { allowAdoption: true } : {}),
+  };
 }

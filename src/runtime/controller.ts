@@ -1,24 +1,25 @@
-import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+//! One controller: informers (one per watched namespace, or one cluster-wide) feeding a work queue whose
+//! workers call a reconciler, for any custom resource. Nothing here knows what the resource means.
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { resourceKey } from '../api/resource-key.js';
-import {
-  GROUP,
-  KIND,
-  PAUSED_ANNOTATION,
-  PLURAL,
-  RECONCILE_REQUESTED_ANNOTATION,
-  VERSION,
-} from '../api/schema.js';
-import type { DatasetExportJob } from '../api/types.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
-import { findCondition } from '../reconciler/conditions.js';
-import type { Requeue } from '../reconciler/decide.js';
-import type { Reconciler } from '../reconciler/reconciler.js';
+import type { Indexer } from './indexer.js';
 import { ResilientInformer } from './informer.js';
-import { replacingMergePatch } from './merge-patch.js';
+import type { RuntimeMetrics } from './metrics.js';
+import type { Trigger } from './predicates.js';
+import type { Reconciler, ResourceType, Result } from './reconcile.js';
 import { WorkQueue } from './work-queue.js';
 
-export interface ControllerOptions {
+export interface ControllerOptions<T extends KubernetesObject> {
+  /** Names the controller in logs and in every metric label (`controller="…"`, `name="…"`). */
+  name: string;
+  resource: ResourceType;
+  reconciler: Reconciler<T>;
+  /** What wakes an object; changes that leave it unchanged (such as status writes) do not. */
+  trigger: Trigger<T>;
+  /** Lower runs first: an object that needs no slow call need not wait behind those that do. */
+  priority?: (obj: T) => number;
+  /** Secondary indexes over the cache, kept current from the watch. */
+  indexers?: Indexer<T>[];
   kubeConfig: KubeConfig;
   /** Namespaces to watch; all when empty. */
   namespaces: string[];
@@ -29,47 +30,41 @@ export interface ControllerOptions {
   /** A full re-queue of every object this often, a safety net for missed events. */
   resyncMs: number;
   watchTimeoutSeconds: number;
-  /** /healthz fails once a watch has been down, or queued work has seen no reconcile finish, this long. */
+  /** Health fails once a watch has been down, or queued work has seen no reconcile finish, this long. */
   stallTimeoutMs: number;
   logger: Logger;
-  metrics: OperatorMetrics;
-  /** Fill the cache and queue but reconcile nothing until `queue.resume()` (leader election). */
+  metrics: RuntimeMetrics;
+  /** Fill the cache and queue but reconcile nothing until `resume()` (a standby without the lease). */
   startPaused: boolean;
 }
 
-/** Wires informers (one per watched namespace, or one cluster-wide) to a work queue and the reconciler. */
-export class Controller {
-  private readonly informers: ResilientInformer<DatasetExportJob>[];
-  readonly queue: WorkQueue;
-  private resync: NodeJS.Timeout | undefined;
+export const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
 
-  constructor(
-    private readonly reconciler: Reconciler,
-    private readonly options: ControllerOptions,
-  ) {
+export class Controller<T extends KubernetesObject> {
+  private readonly informers: ResilientInformer<T>[];
+  private readonly queue: WorkQueue;
+  private resync: NodeJS.Timeout | undefined;
+  /** The trigger value last queued per key: a change that leaves it equal needs no reconcile. */
+  private readonly triggeredBy = new Map<string, string>();
+
+  constructor(private readonly options: ControllerOptions<T>) {
+    const { name, logger, metrics } = options;
+    metrics.register(name);
     const scopes = options.namespaces.length ? options.namespaces : [undefined];
     this.informers = scopes.map(
       (namespace) =>
-        new ResilientInformer<DatasetExportJob>({
+        new ResilientInformer<T>({
           kubeConfig: options.kubeConfig,
-          resource: { group: GROUP, version: VERSION, plural: PLURAL, namespace },
+          resource: { ...options.resource, namespace },
           labelSelector: options.labelSelector,
           watchTimeoutSeconds: options.watchTimeoutSeconds,
           onChange: (obj) => this.changed(obj),
-          onDelete: (obj) => {
-            options.logger.info(
-              { key: resourceKey(obj), arn: obj.status?.datasetExportJobArn },
-              'resource deleted; the AWS job and its files stay',
-            );
-            this.queue.forget(resourceKey(obj));
-            this.reconciler.forget(obj);
-            this.queuedFor.delete(resourceKey(obj));
-          },
+          onDelete: (obj) => this.deleted(obj),
           onRecovered: () => {
             const retried = this.queue.retryFailedNow();
-            options.logger.info({ retried }, 'watch back: retrying what failed meanwhile');
+            logger.info({ controller: name, retried }, 'watch back: retrying what failed meanwhile');
           },
-          logger: options.logger,
+          logger,
         }),
     );
     this.queue = new WorkQueue((key) => this.reconcileKey(key), {
@@ -77,38 +72,45 @@ export class Controller {
       backoffBaseMs: options.backoffBaseMs,
       backoffMaxMs: options.backoffMaxMs,
       jitter: 0.2,
-      logger: options.logger,
+      logger,
       paused: options.startPaused,
-      priority: (key) => (this.get(key)?.status?.datasetExportJobArn ? 0 : 1),
-      onDequeue: (seconds) => options.metrics.queueDuration.observe({ name: 'datasetexportjob' }, seconds),
+      priority: options.priority
+        ? (key) => {
+            const obj = this.get(key);
+            return obj ? options.priority!(obj) : 0;
+          }
+        : undefined,
+      onDequeue: (seconds) => metrics.queueDuration.observe({ name }, seconds),
     });
   }
 
-  /**
-   * What was last queued per key, the generation, any reconcile request and the pause: status-only updates
-   * (mostly our own writes) and other metadata changes need no reconcile.
-   */
-  private readonly queuedFor = new Map<string, string>();
+  get name(): string {
+    return this.options.name;
+  }
 
-  private changed(obj: DatasetExportJob): void {
-    const key = resourceKey(obj);
-    const annotations = obj.metadata?.annotations ?? {};
-    const trigger = JSON.stringify([
-      obj.metadata?.generation,
-      annotations[RECONCILE_REQUESTED_ANNOTATION],
-      annotations[PAUSED_ANNOTATION],
-    ]);
-    if (this.queuedFor.get(key) === trigger) return;
-    this.queuedFor.set(key, trigger);
+  private changed(obj: T): void {
+    const key = keyOf(obj);
+    for (const indexer of this.options.indexers ?? []) indexer.update(key, obj);
+    const trigger = this.options.trigger(obj);
+    if (this.triggeredBy.get(key) === trigger) return;
+    this.triggeredBy.set(key, trigger);
     this.enqueue(key);
   }
 
+  private deleted(obj: T): void {
+    const key = keyOf(obj);
+    for (const indexer of this.options.indexers ?? []) indexer.update(key, undefined);
+    this.queue.remove(key);
+    this.triggeredBy.delete(key);
+    this.options.reconciler.forget?.(obj);
+  }
+
   private enqueue(key: string): void {
-    this.options.metrics.queueAdds.inc({ name: 'datasetexportjob' });
+    this.options.metrics.queueAdds.inc({ name: this.options.name });
     this.queue.add(key);
   }
 
-  private get(key: string): DatasetExportJob | undefined {
+  get(key: string): T | undefined {
     const [namespace, name] = key.split('/') as [string, string];
     for (const informer of this.informers) {
       const obj = informer.get(name, namespace);
@@ -117,55 +119,50 @@ export class Controller {
     return undefined;
   }
 
-  private async reconcileKey(key: string): Promise<Requeue> {
+  /** Every cached object, for gauges and resyncs. */
+  *list(): Iterable<T> {
+    for (const informer of this.informers) yield* informer.list();
+  }
+
+  /**
+   * Reconciles one key and reads the result in this one place, which both schedules the key's next turn
+   * and counts the outcome, as controller-runtime's reconcileHandler does.
+   */
+  private async reconcileKey(key: string): Promise<void> {
     const obj = this.get(key);
-    if (!obj) return { kind: 'none' };
-    const log = this.options.logger.child({ key, generation: obj.metadata?.generation });
+    if (!obj) return;
+    const { name, metrics, logger, resource } = this.options;
+    const log = logger.child({ controller: name, key, generation: obj.metadata?.generation });
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let result: Result;
     try {
-      const requeue = await this.reconciler.reconcile(
-        { ...obj, apiVersion: `${GROUP}/${VERSION}`, kind: KIND },
+      result = await this.options.reconciler.reconcile(
+        { ...obj, apiVersion: `${resource.group}/${resource.version}`, kind: resource.kind },
         log,
       );
-      const result =
-        requeue.kind === 'none' ? 'success' : requeue.kind === 'after' ? 'requeue_after' : 'backoff';
-      this.options.metrics.reconciled(result, seconds());
-      if (requeue.kind === 'backoff') this.options.metrics.queueRetries.inc({ name: 'datasetexportjob' });
-      return requeue;
     } catch (err) {
-      this.options.metrics.reconciled('error', seconds());
-      this.options.metrics.queueRetries.inc({ name: 'datasetexportjob' });
-      throw err;
+      log.error({ err }, 'reconcile failed');
+      metrics.reconciled(name, 'error', seconds());
+      metrics.queueRetries.inc({ name });
+      this.queue.retryLater(key);
+      return;
     }
-  }
-
-  /** Another cached resource (namespace/name) whose status records this job's ARN; a scan, for adoptions only. */
-  recordedBy(arn: string, uid: string): string | undefined {
-    for (const informer of this.informers) {
-      for (const obj of informer.list()) {
-        if (obj.status?.datasetExportJobArn === arn && obj.metadata?.uid !== uid) return resourceKey(obj);
-      }
-    }
-    return undefined;
-  }
-
-  /** Refreshes gauges that are read from the cache rather than counted. */
-  collect(): void {
-    const { metrics } = this.options;
-    metrics.queueDepth.set({ name: 'datasetexportjob' }, this.queue.depth);
-    this.health();
-    metrics.jobs.reset();
-    metrics.resourcesBySync.reset();
-    for (const informer of this.informers) {
-      for (const obj of informer.list()) {
-        metrics.jobs.inc({ status: obj.status?.status ?? 'NONE' });
-        const conditions = obj.status?.conditions;
-        metrics.resourcesBySync.inc({
-          sync: findCondition(conditions, 'Synced')?.reason ?? 'None',
-          stalled: findCondition(conditions, 'Stalled')?.status === 'True' ? 'true' : 'false',
-        });
-      }
+    switch (result.kind) {
+      case 'none':
+        metrics.reconciled(name, 'success', seconds());
+        this.queue.succeeded(key);
+        break;
+      case 'after':
+        metrics.reconciled(name, 'requeue_after', seconds());
+        this.queue.succeeded(key);
+        this.queue.addAfter(key, this.queue.jittered(result.ms));
+        break;
+      case 'backoff':
+        metrics.reconciled(name, 'backoff', seconds());
+        metrics.queueRetries.inc({ name });
+        this.queue.retryLater(key);
+        break;
     }
   }
 
@@ -176,24 +173,30 @@ export class Controller {
     const stalledFor = this.queue.stalledForMs;
     const problems: { watch?: string; progress?: string } = {};
     if (this.informers.some((i) => i.stalled) || down > limit)
-      problems.watch = `a watch has been down for ${Math.round(down / 1000)}s`;
+      problems.watch = `${this.options.name}: a watch has been down for ${Math.round(down / 1000)}s`;
     if (stalledFor > limit)
-      problems.progress = `no reconcile finished for ${Math.round(stalledFor / 1000)}s while ${this.queue.depth} keys wait`;
-    const { metrics } = this.options;
-    metrics.health.set({ check: 'watch' }, problems.watch ? 0 : 1);
-    metrics.health.set({ check: 'progress' }, problems.progress ? 0 : 1);
+      problems.progress = `${this.options.name}: no reconcile finished for ${Math.round(stalledFor / 1000)}s while ${this.queue.depth} keys wait`;
     return problems;
+  }
+
+  /** Refreshes the gauges the runtime reads from its own state. */
+  collect(): void {
+    this.options.metrics.queueDepth.set({ name: this.options.name }, this.queue.depth);
   }
 
   get synced(): boolean {
     return this.informers.every((i) => i.hasSynced);
   }
 
+  /** Starts reconciling: a standby calls this once it leads. */
+  resume(): void {
+    this.queue.resume();
+  }
+
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
     this.resync = setInterval(() => {
-      for (const informer of this.informers)
-        for (const obj of informer.list()) this.enqueue(resourceKey(obj));
+      for (const obj of this.list()) this.enqueue(keyOf(obj));
     }, this.options.resyncMs);
     this.resync.unref();
   }
@@ -204,23 +207,4 @@ export class Controller {
     await Promise.all(this.informers.map((i) => i.stop()));
     return this.queue.shutdown(graceMs);
   }
-}
-
-/** Writes status through the /status subresource with a JSON merge patch (never touching spec). */
-export function statusWriter(kubeConfig: KubeConfig) {
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
-  return async (obj: DatasetExportJob, status: DatasetExportJob['status']) => {
-    await api.patchNamespacedCustomObjectStatus(
-      {
-        group: GROUP,
-        version: VERSION,
-        namespace: obj.metadata?.namespace ?? '',
-        plural: PLURAL,
-        name: obj.metadata?.name ?? '',
-        body: { status: replacingMergePatch(obj.status ?? {}, status ?? {}) },
-        fieldManager: 'personalize-operator',
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
-  };
 }

@@ -1,9 +1,8 @@
+//! events.k8s.io Events on reconciled objects.
 import { randomBytes } from 'node:crypto';
 import { EventsV1Api, type KubeConfig, type KubernetesObject, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { EventSpec } from '../reconciler/decide.js';
-
-export const REPORTING_CONTROLLER = 'personalize.ops.dev/operator';
+import type { EventSpec } from './reconcile.js';
 
 /** Records events.k8s.io/v1 Events on a resource; a failure to record is logged, never fatal. */
 export class EventRecorder {
@@ -11,6 +10,8 @@ export class EventRecorder {
 
   constructor(
     kubeConfig: KubeConfig,
+    /** events.k8s.io's reportingController, such as `example.com/operator`. */
+    private readonly controller: string,
     private readonly instance: string,
     private readonly logger: Logger,
   ) {
@@ -29,7 +30,7 @@ export class EventRecorder {
             namespace,
           },
           eventTime: new V1MicroTime(),
-          reportingController: REPORTING_CONTROLLER,
+          reportingController: this.controller,
           reportingInstance: this.instance,
           action: event.action,
           reason: event.reason,

@@ -1,3 +1,4 @@
+//! A list-and-watch cache that survives API server outages and silent connections.
 import {
   CustomObjectsApi,
   type KubeConfig,

@@ -1,3 +1,4 @@
+//! A KubeConfig whose API calls reuse keep-alive connections.
 import { createHash } from 'node:crypto';
 import { Agent } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';

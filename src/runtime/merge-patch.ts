@@ -1,3 +1,4 @@
+//! JSON merge patches that also remove what the new document drops.
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>

@@ -1,5 +1,5 @@
+//! The work queue between watch events and reconciles: de-duplication, bounded concurrency, backoff, timers.
 import type { Logger } from 'pino';
-import type { Requeue } from '../reconciler/decide.js';
 
 export interface WorkQueueOptions {
   concurrency: number;
@@ -24,7 +24,8 @@ export interface WorkQueueOptions {
 /**
  * A work queue in the manner of client-go's: keys are de-duplicated while waiting, a key is never processed
  * twice at once (a key added while processing runs again afterwards), concurrency is bounded, and each key has
- * its own backoff and requeue-after timer.
+ * its own backoff and requeue-after timer. The handler says what comes next (`succeeded`, `retryLater`,
+ * `addAfter`); the queue only keeps time.
  */
 export class WorkQueue {
   private readonly queue: string[] = [];
@@ -42,7 +43,7 @@ export class WorkQueue {
   private readonly random: () => number;
 
   constructor(
-    private readonly handler: (key: string) => Promise<Requeue>,
+    private readonly handler: (key: string) => Promise<void>,
     private readonly options: WorkQueueOptions,
   ) {
     this.random = options.random ?? Math.random;
@@ -115,8 +116,20 @@ export class WorkQueue {
     return keys.length;
   }
 
+  /** The key's reconcile worked: its next failure backs off from the start again. */
+  succeeded(key: string): void {
+    this.failures.delete(key);
+  }
+
+  /** The key's reconcile failed: it runs again after its backoff, which doubles with each failure. */
+  retryLater(key: string): void {
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failures);
+    this.addAfter(key, this.backoffDelay(failures));
+  }
+
   /** Forgets a key's timer and failure count (the object is gone). */
-  forget(key: string): void {
+  remove(key: string): void {
     const t = this.timers.get(key);
     if (t) clearTimeout(t.timer);
     this.timers.delete(key);
@@ -131,7 +144,8 @@ export class WorkQueue {
     return this.jittered(raw);
   }
 
-  private jittered(ms: number): number {
+  /** `ms` with the configured random spread added, so a fleet does not move in lockstep. */
+  jittered(ms: number): number {
     return Math.round(ms * (1 + this.options.jitter * this.random()));
   }
 
@@ -163,23 +177,14 @@ export class WorkQueue {
   }
 
   private async process(key: string): Promise<void> {
-    let requeue: Requeue;
     try {
-      requeue = await this.handler(key);
+      await this.handler(key);
     } catch (err) {
       this.options.logger.error({ err, key }, 'reconcile failed');
-      requeue = { kind: 'backoff' };
+      this.retryLater(key);
     }
     this.processing.delete(key);
     this.progressAt = Date.now();
-    if (requeue.kind === 'backoff') {
-      const failures = (this.failures.get(key) ?? 0) + 1;
-      this.failures.set(key, failures);
-      this.addAfter(key, this.backoffDelay(failures));
-    } else {
-      this.failures.delete(key);
-      if (requeue.kind === 'after') this.addAfter(key, this.jittered(requeue.ms));
-    }
     if (this.dirty.delete(key)) this.add(key);
     this.pump();
     if (this.processing.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();

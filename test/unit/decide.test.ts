@@ -1,27 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ownerTags } from '../../src/api/ownership.js';
 import type { DatasetExportJob } from '../../src/api/types.js';
-import type { ClassifiedError } from '../../src/aws/errors.js';
+import { createInput } from '../../src/aws/create-input.js';
+import { type ClassifiedError, classifyAwsError } from '../../src/aws/errors.js';
+import type { Identity, ObservedJob } from '../../src/aws/observation.js';
 import {
-  createInput,
-  type DecideSettings,
-  decide,
-  type Identity,
-  identityOf,
   invalidAnnotation,
   invalidRequest,
-  invalidSpec,
-  isSettled,
   MAX_REQUEST_LENGTH,
-  type ObservedJob,
   paused,
   pauseOf,
   reconcileRequest,
-  type Update,
   withResumed,
-} from '../../src/reconciler/decide.js';
+} from '../../src/reconciler/annotations.js';
+import { decide, isSettled } from '../../src/reconciler/decide.js';
+import { identityOf } from '../../src/reconciler/identity.js';
+import { invalidSpec } from '../../src/reconciler/problems.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from '../../src/reconciler/tags.js';
 import { scopeRefusal } from '../../src/reconciler/tenancy.js';
+import type { DecideSettings, Update } from '../../src/reconciler/types.js';
 
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
 const now = new Date('2026-11-28T12:00:00Z');
@@ -664,7 +661,14 @@ describe('tags', () => {
     });
     expect(again.events).toEqual([]);
     expect(cond(again, 'Synced')?.lastTransitionTime).toBe(cond(denied, 'Synced')?.lastTransitionTime);
-    const busy = { ...error('actionable', 'DatasetNotActive'), code: 'ResourceInUseException' };
+    // A tag call is about the job: the gateway classifies its errors so (JobBusy, not DatasetNotActive).
+    const busy = classifyAwsError(
+      Object.assign(new Error('busy'), {
+        name: 'ResourceInUseException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'job',
+    );
     expect(cond(tagsFailed(stillDenied, retried, busy, settings), 'Synced')?.reason).toBe('JobBusy');
     expect(tagsFailed(stillDenied, retried, error('transient', 'Throttled'), settings).requeue).toEqual({
       kind: 'backoff',

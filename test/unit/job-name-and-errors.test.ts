@@ -6,7 +6,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { AWS, anchored } from '../../src/api/aws-constraints.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
-import { derivedJobName } from '../../src/reconciler/job-name.js';
+import { derivedJobName } from '../../src/reconciler/identity.js';
 
 const namePattern = new RegExp(anchored(AWS.name.pattern));
 

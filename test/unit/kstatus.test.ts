@@ -3,19 +3,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetExportJob } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
+import type { Identity, Observation, ObservedJob } from '../../src/aws/observation.js';
 import { packageRoot } from '../../src/local/package-root.js';
-import {
-  type DecideSettings,
-  decide,
-  type Identity,
-  identityOf,
-  invalidAnnotation,
-  type Observation,
-  type ObservedJob,
-  paused,
-  type Update,
-  withProgressAdded,
-} from '../../src/reconciler/decide.js';
+import { invalidAnnotation, paused } from '../../src/reconciler/annotations.js';
+import { withProgressAdded } from '../../src/reconciler/conditions.js';
+import { decide } from '../../src/reconciler/decide.js';
+import { identityOf } from '../../src/reconciler/identity.js';
+import type { DecideSettings, Update } from '../../src/reconciler/types.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const settings: DecideSettings = { now, pollDelay: () => 1000, actionableRetryMs: 300_000 };

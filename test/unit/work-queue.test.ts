@@ -1,19 +1,22 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Requeue } from '../../src/reconciler/decide.js';
+import type { Result } from '../../src/runtime/reconcile.js';
 import { WorkQueue } from '../../src/runtime/work-queue.js';
 
 const logger = pino({ level: 'silent' });
 
-function queue(handler: (key: string) => Promise<Requeue>, concurrency = 2) {
-  return new WorkQueue(handler, {
-    concurrency,
-    backoffBaseMs: 100,
-    backoffMaxMs: 1_000,
-    jitter: 0,
-    logger,
-    random: () => 0,
-  });
+/** A queue whose handler answers with a Result, read as the controller reads it. */
+function queue(handler: (key: string) => Promise<Result>, concurrency = 2) {
+  const q: WorkQueue = new WorkQueue(
+    async (key) => {
+      const result = await handler(key);
+      if (result.kind === 'backoff') return q.retryLater(key);
+      q.succeeded(key);
+      if (result.kind === 'after') q.addAfter(key, q.jittered(result.ms));
+    },
+    { concurrency, backoffBaseMs: 100, backoffMaxMs: 1_000, jitter: 0, logger, random: () => 0 },
+  );
+  return q;
 }
 
 describe('WorkQueue', () => {
@@ -55,7 +58,6 @@ describe('WorkQueue', () => {
       async (key) => {
         seen.push(key);
         if (key === 'first') await new Promise<void>((r) => (release = r));
-        return { kind: 'none' };
       },
       {
         concurrency: 1,

@@ -100,8 +100,8 @@ describe('operator resilience', () => {
     for (const name of ['held-1', 'held-2']) await stack.create(name, spec());
     await expect
       .poll(healthz, { timeout: 10_000, interval: 100 })
-      .toMatch(/^503 no reconcile finished for \d+s while 1 keys wait/);
-    expect(await operator.metrics.registry.getSingleMetricAsString('personalize_operator_healthy')).toMatch(
+      .toMatch(/^503 datasetexportjob: no reconcile finished for \d+s while 1 keys wait/);
+    expect(await operator.registry.getSingleMetricAsString('personalize_operator_healthy')).toMatch(
       /personalize_operator_healthy\{check="progress"\} 0/,
     );
     await stack.aws.setFaults({});

@@ -1,3 +1,4 @@
+//! The small HTTP server behind /metrics, /healthz and /readyz.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

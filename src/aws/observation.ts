@@ -1,0 +1,60 @@
+//! What the AWS gateway tells the reconciler: where a job lives, what AWS said of it, its tags.
+import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
+import type { Logger } from 'pino';
+import type { ClassifiedError } from './errors.js';
+
+/** Where the job lives in AWS; derivable before it exists, which makes Create safe to retry after a crash. */
+export interface Identity {
+  region: string;
+  account: string;
+  partition: string;
+  jobName: string;
+  arn: string;
+  /** The role the calls are made with, when the namespace names one. */
+  roleArn?: string;
+}
+
+/** What DescribeDatasetExportJob said (or that the call failed). */
+export type Observation =
+  | { kind: 'found'; job: ObservedJob }
+  | { kind: 'missing' }
+  | { kind: 'failed'; error: ClassifiedError };
+
+export interface ObservedJob {
+  datasetExportJobArn: string;
+  jobName: string;
+  datasetArn?: string;
+  status: string;
+  failureReason?: string;
+  creationDateTime?: Date;
+  lastUpdatedDateTime?: Date;
+  /** What the job was created with, as DescribeDatasetExportJob tells (list summaries leave it out). */
+  created?: {
+    ingestionMode?: string;
+    roleArn?: string;
+    path?: string;
+    kmsKeyArn?: string;
+  };
+}
+
+export type Tags = Record<string, string>;
+
+/** The tag calls that turn a job's tags into the wanted ones. */
+export interface TagPlan {
+  set: Tags;
+  remove: string[];
+}
+
+export type Failed = { kind: 'failed'; error: ClassifiedError };
+
+export type CreateResult = { kind: 'created'; arn: string } | { kind: 'exists' } | Failed;
+
+/** What the reconciler may ask of Amazon Personalize; the gateway implements it, tests fake it. */
+export interface PersonalizeApi {
+  describe(identity: Identity, log: Logger): Promise<Observation>;
+  create(identity: Identity, input: CreateDatasetExportJobCommandInput, log: Logger): Promise<CreateResult>;
+  /** The job as its dataset's listing shows it; `missing` when a fresh listing lacks it (the listing may lag). */
+  fromList(identity: Identity, datasetArn: string, log: Logger): Promise<Observation>;
+  tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed>;
+  retag(identity: Identity, plan: TagPlan, log: Logger): Promise<{ kind: 'retagged' } | Failed>;
+}

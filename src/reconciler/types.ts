@@ -1,0 +1,35 @@
+//! The shapes the reconcile decision is made of: an update to write, or a Create to make first.
+
+import type { Owner } from '../api/ownership.js';
+import type { DatasetExportJobStatus } from '../api/types.js';
+import type { Identity } from '../aws/observation.js';
+import type { EventSpec, Result } from '../runtime/reconcile.js';
+
+export type Update = {
+  kind: 'update';
+  status: DatasetExportJobStatus;
+  events: EventSpec[];
+  requeue: Result;
+};
+
+export type Decision = { kind: 'create'; identity: Identity } | Update;
+
+export interface DecideSettings {
+  now: Date;
+  /** Poll delay for a job that has been running `ageMs`; jitter is the caller's. */
+  pollDelay(ageMs: number): number;
+  /** Delay before retrying an error that needs a person (IAM, input, dataset). */
+  actionableRetryMs: number;
+}
+
+/** What the reconcile knows beyond AWS's answer. */
+export interface DecideContext {
+  /** This reconcile's own Create produced the job. */
+  justCreated?: boolean;
+  /** Another resource (namespace/name) already manages the job: it recorded its ARN, or created it. */
+  claimedBy?: string;
+  /** The owner the job's tags record, read when a job is first seen without this resource creating it. */
+  owner?: Owner;
+  /** A job the operator did not create may be adopted (operator flag or namespace annotation). */
+  adoptionAllowed?: boolean;
+}
