@@ -1,3 +1,10 @@
+import {
+  SCHEDULE_KIND,
+  SCHEDULE_PLURAL,
+  SCHEDULE_SHORT_NAMES,
+  SCHEDULE_SINGULAR,
+  scheduleResourceSchema,
+} from './schedule-schema.js';
 import { CATEGORIES, GROUP, KIND, PLURAL, resourceSchema, SHORT_NAMES, SINGULAR, VERSION } from './schema.js';
 
 export const CRD_NAME = `${PLURAL}.${GROUP}`;
@@ -57,3 +64,54 @@ export function datasetExportJobCrd() {
     },
   };
 }
+
+export const SCHEDULE_CRD_NAME = `${SCHEDULE_PLURAL}.${GROUP}`;
+
+/** The DatasetExportSchedule CRD, in wire form; its printer columns are CronJob's. */
+export function datasetExportScheduleCrd() {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: SCHEDULE_CRD_NAME },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: SCHEDULE_KIND,
+        listKind: `${SCHEDULE_KIND}List`,
+        plural: SCHEDULE_PLURAL,
+        singular: SCHEDULE_SINGULAR,
+        shortNames: [...SCHEDULE_SHORT_NAMES],
+        categories: [...CATEGORIES],
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Schedule', type: 'string', jsonPath: '.spec.schedule' },
+            { name: 'Timezone', type: 'string', jsonPath: '.spec.timeZone' },
+            { name: 'Suspend', type: 'boolean', jsonPath: '.spec.suspend' },
+            {
+              name: 'Active',
+              type: 'string',
+              jsonPath: '.status.active[*].name',
+              description: 'Runs in flight',
+            },
+            { name: 'Last Schedule', type: 'date', jsonPath: '.status.lastScheduleTime' },
+            { name: 'Last Success', type: 'date', jsonPath: '.status.lastSuccessfulTime' },
+            { name: 'Next', type: 'string', jsonPath: '.status.nextScheduleTime' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+            { name: 'Last Failure', type: 'date', jsonPath: '.status.lastFailureTime', priority: 1 },
+          ],
+          schema: { openAPIV3Schema: scheduleResourceSchema },
+        },
+      ],
+    },
+  };
+}
+
+/** Every CRD of the API. */
+export const crds = () => [datasetExportJobCrd(), datasetExportScheduleCrd()];

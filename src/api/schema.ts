@@ -162,7 +162,7 @@ export const specSchema = {
   })),
 } as const;
 
-const conditionSchema = {
+export const conditionSchema = {
   type: 'object',
   required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
   properties: {

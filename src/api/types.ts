@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { scheduleSpecSchema, scheduleStatusSchema } from './schedule-schema.js';
 import type { specSchema, statusSchema } from './schema.js';
 
 /** The TypeScript type of a value described by a (subset of) OpenAPI schema, inferred at compile time. */
@@ -32,4 +33,12 @@ export type IngestionMode = NonNullable<DatasetExportJobSpec['ingestionMode']>;
 export interface DatasetExportJob extends KubernetesObject {
   spec: DatasetExportJobSpec;
   status?: DatasetExportJobStatus;
+}
+
+export type DatasetExportScheduleSpec = Infer<typeof scheduleSpecSchema>;
+export type DatasetExportScheduleStatus = Infer<typeof scheduleStatusSchema>;
+
+export interface DatasetExportSchedule extends KubernetesObject {
+  spec: DatasetExportScheduleSpec;
+  status?: DatasetExportScheduleStatus;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { PersonalizeClient, paginateListDatasets } from '@aws-sdk/client-personalize';
-import { CRD_NAME } from '../api/crd.js';
+import { crds } from '../api/crd.js';
 import { startEmulator } from '../emulator/server.js';
 import { startControlPlane } from '../local/control-plane.js';
 import { installCrd } from '../local/install-crd.js';
@@ -88,7 +88,11 @@ export async function devCommand(argv: string[]): Promise<void> {
 
     const runOperator = async () => {
       await installCrd(binaries.kubectl, kubeconfigPath);
-      say(`Installed the CRD ${CRD_NAME}`);
+      say(
+        `Installed the CRDs ${crds()
+          .map((crd) => crd.metadata.name)
+          .join(', ')}`,
+      );
 
       for (const [name, value] of Object.entries(EMULATOR_CREDENTIALS)) process.env[name] ??= value;
       const kubeConfig = new PooledKubeConfig();

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CRD_NAME, datasetExportJobCrd } from '../api/crd.js';
+import { crds } from '../api/crd.js';
 
 const run = promisify(execFile);
 
-/** Applies the CRD in wire form (server-side) with the given kubectl and waits until it is served. */
+/** Applies every CRD in wire form (server-side) with the given kubectl and waits until they are served. */
 export async function installCrd(kubectl: string, kubeconfig: string): Promise<void> {
   const apply = run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', '-']);
-  apply.child.stdin?.end(JSON.stringify(datasetExportJobCrd()));
+  apply.child.stdin?.end(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: crds() }));
   await apply;
   await run(kubectl, [
     '--kubeconfig',
@@ -15,6 +15,6 @@ export async function installCrd(kubectl: string, kubeconfig: string): Promise<v
     'wait',
     '--for=condition=Established',
     '--timeout=30s',
-    `crd/${CRD_NAME}`,
+    ...crds().map((crd) => `crd/${crd.metadata.name}`),
   ]);
 }

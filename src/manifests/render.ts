@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
-import { CRD_NAME } from '../api/crd.js';
+import { crds as definitions } from '../api/crd.js';
 import { packageRoot } from '../local/package-root.js';
 import { buildApp } from './app.js';
 
@@ -27,7 +27,9 @@ export function renderManifests(version = packageVersion()): Record<string, stri
     metadata: { ...(crd.metadata as object), annotations: { 'helm.sh/resource-policy': 'keep' } },
   }));
   return {
-    [`crds/${CRD_NAME}.yaml`]: HEADER + Yaml.stringify(...crds),
+    ...Object.fromEntries(
+      crds.map((crd, i) => [`crds/${definitions()[i]?.metadata.name}.yaml`, HEADER + Yaml.stringify(crd)]),
+    ),
     'deploy/personalize-operator.yaml': HEADER + Yaml.stringify(...operator),
     'charts/personalize-operator/templates/crd.yaml': HEADER + Yaml.stringify(...chartCrd),
   };
