@@ -15,6 +15,7 @@ import type { DatasetExportJob, DatasetExportJobStatus } from './api/types.js';
 import { PersonalizeGateway } from './aws/gateway.js';
 import { PersonalizeMetrics } from './observability/metrics.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { fastClock, realClock } from './reconciler/schedule/schedule-reconciler.js';
 import { scopeOf } from './reconciler/tenancy.js';
 import { keyOf } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
@@ -23,6 +24,7 @@ import { Manager } from './runtime/manager.js';
 import { NamespaceAnnotationReader } from './runtime/namespace-annotations.js';
 import { generationOrAnnotations } from './runtime/predicates.js';
 import { statusWriter } from './runtime/status-writer.js';
+import { addScheduleController, runsIndex, scheduleKeyOf } from './schedule-controller.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -67,6 +69,8 @@ export interface OperatorOptions {
   };
   /** Called when leadership is lost; the CLI exits so that a fresh process campaigns again. */
   onLeadershipLost?: () => void;
+  /** Schedules read a clock this many times faster than real time (tests and demos); real time by default. */
+  scheduleClockSpeed?: number;
   /** Distinguishes replicas in Lease and Events; hostname and pid by default. */
   identity?: string;
 }
@@ -141,6 +145,23 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       requireNamespaceRole: options.requireNamespaceRole ?? false,
     },
   );
+  const runs = runsIndex();
+  const schedules = addScheduleController(manager, {
+    kubeConfig,
+    events,
+    metrics,
+    runs,
+    clock: options.scheduleClockSpeed ? fastClock(options.scheduleClockSpeed) : realClock,
+    settings: {
+      namespaces: options.namespaces ?? [],
+      labelSelector: options.labelSelector,
+      backoffBaseMs: options.backoffBaseMs ?? 1_000,
+      backoffMaxMs: options.backoffMaxMs ?? 5 * 60_000,
+      resyncMs: options.resyncMs ?? 10 * 60_000,
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
+      stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
+    },
+  });
   const controller = manager.add<DatasetExportJob>({
     name: SINGULAR,
     resource: RESOURCE,
@@ -149,7 +170,12 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     // Polls of existing jobs before Creates: a burst of new resources waiting for the Create rate limit never
     // delays the status of running jobs.
     priority: (obj) => (obj.status?.datasetExportJobArn ? 0 : 1),
-    indexers: [recordedArns],
+    indexers: [recordedArns, runs],
+    // A run that moves wakes its schedule: history, active runs and the next Forbid decision depend on it.
+    onObjectChange: (obj) => {
+      const schedule = scheduleKeyOf(obj);
+      if (schedule) schedules.wake(schedule);
+    },
     namespaces: options.namespaces ?? [],
     labelSelector: options.labelSelector,
     concurrency: options.concurrency ?? 4,

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, type ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { SCHEDULE_PLURAL } from '../api/schedule-schema.js';
 import { GROUP, PLURAL } from '../api/schema.js';
 
 export interface OperatorChartProps extends ChartProps {
@@ -42,8 +43,13 @@ export class OperatorChart extends Chart {
 
     const role = new kplus.ClusterRole(this, 'cluster-role', { metadata: { name: NAME } });
     const rules: [string[], string, string][] = [
-      [['get', 'list', 'watch'], GROUP, PLURAL],
+      // Runs of schedules are DatasetExportJobs the operator creates, and deletes past the history limits.
+      [['get', 'list', 'watch', 'create', 'delete'], GROUP, PLURAL],
       [['patch'], GROUP, `${PLURAL}/status`],
+      [['get', 'list', 'watch'], GROUP, SCHEDULE_PLURAL],
+      [['patch'], GROUP, `${SCHEDULE_PLURAL}/status`],
+      // Runs carry blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement plugin checks against this.
+      [['update'], GROUP, `${SCHEDULE_PLURAL}/finalizers`],
       [['create', 'patch'], 'events.k8s.io', 'events'],
       // Namespace annotations name the region and the role to assume.
       [['get'], '', 'namespaces'],

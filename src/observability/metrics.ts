@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { DatasetExportJob } from '../api/types.js';
+import type { DatasetExportJob, DatasetExportSchedule } from '../api/types.js';
 import { findCondition } from '../reconciler/conditions.js';
 
 /**
@@ -12,6 +12,8 @@ export class PersonalizeMetrics {
   readonly jobs: Gauge<'status'>;
   readonly resourcesBySync: Gauge<'sync' | 'stalled'>;
   readonly jobDuration: Histogram<'status'>;
+  readonly scheduleRuns: Counter<'schedule' | 'outcome'>;
+  readonly scheduleNextRun: Gauge<'schedule'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -45,6 +47,31 @@ export class PersonalizeMetrics {
       buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400],
       registers,
     });
+    this.scheduleRuns = new Counter({
+      name: 'personalize_operator_schedule_runs_total',
+      help: 'Runs of DatasetExportSchedules by schedule (namespace/name) and outcome: started, succeeded, failed',
+      labelNames: ['schedule', 'outcome'] as const,
+      registers,
+    });
+    this.scheduleNextRun = new Gauge({
+      name: 'personalize_operator_schedule_next_run_timestamp_seconds',
+      help: 'When each DatasetExportSchedule runs next (Unix time)',
+      labelNames: ['schedule'] as const,
+      registers,
+    });
+  }
+
+  /** The next run of every schedule, as a Unix time (absent while suspended or invalid). */
+  collectSchedules(schedules: Iterable<DatasetExportSchedule>): void {
+    this.scheduleNextRun.reset();
+    for (const s of schedules) {
+      const next = s.status?.nextScheduleTime;
+      if (next)
+        this.scheduleNextRun.set(
+          { schedule: `${s.metadata?.namespace}/${s.metadata?.name}` },
+          Date.parse(next) / 1000,
+        );
+    }
   }
 
   /** Refreshes the gauges read from the cache rather than counted. */

@@ -20,6 +20,8 @@ export interface ControllerOptions<T extends KubernetesObject> {
   priority?: (obj: T) => number;
   /** Secondary indexes over the cache, kept current from the watch. */
   indexers?: Indexer<T>[];
+  /** Told of every change and delete, such as an owner's controller that must wake when its objects move. */
+  onObjectChange?: (obj: T) => void;
   kubeConfig: KubeConfig;
   /** Namespaces to watch; all when empty. */
   namespaces: string[];
@@ -91,6 +93,7 @@ export class Controller<T extends KubernetesObject> {
   private changed(obj: T): void {
     const key = keyOf(obj);
     for (const indexer of this.options.indexers ?? []) indexer.update(key, obj);
+    this.options.onObjectChange?.(obj);
     const trigger = this.options.trigger(obj);
     if (this.triggeredBy.get(key) === trigger) return;
     this.triggeredBy.set(key, trigger);
@@ -100,9 +103,15 @@ export class Controller<T extends KubernetesObject> {
   private deleted(obj: T): void {
     const key = keyOf(obj);
     for (const indexer of this.options.indexers ?? []) indexer.update(key, undefined);
+    this.options.onObjectChange?.(obj);
     this.queue.remove(key);
     this.triggeredBy.delete(key);
     this.options.reconciler.forget?.(obj);
+  }
+
+  /** Reconciles `key` soon, whatever its trigger says (an object it owns changed). */
+  wake(key: string): void {
+    this.enqueue(key);
   }
 
   private enqueue(key: string): void {

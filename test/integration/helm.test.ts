@@ -5,7 +5,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { CRD_NAME } from '../../src/api/crd.js';
+import { CRD_NAME, crds } from '../../src/api/crd.js';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
 import type { DatasetExportJob } from '../../src/api/types.js';
 import { packageRoot } from '../../src/local/package-root.js';
@@ -78,14 +78,17 @@ describe('Helm chart', () => {
     const generated = docs(renderManifests()['deploy/personalize-operator.yaml']!).filter(
       (d) => d.kind !== 'Namespace',
     );
-    const crd = docs(renderManifests()[`crds/${CRD_NAME}.yaml`]!)[0]!;
     const byKey = (list: Doc[]) => Object.fromEntries(list.map((d) => [`${d.kind}/${d.metadata.name}`, d]));
-    const chartCrd = rendered.find((d) => d.kind === 'CustomResourceDefinition')!;
-    expect(chartCrd.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
-    expect({ ...chartCrd, metadata: { name: chartCrd.metadata.name, labels: {} } }).toEqual({
-      ...crd,
-      metadata: { ...crd.metadata, labels: {} },
-    });
+    const chartCrds = rendered.filter((d) => d.kind === 'CustomResourceDefinition');
+    expect(chartCrds.map((d) => d.metadata.name)).toEqual(crds().map((c) => c.metadata.name));
+    for (const chartCrd of chartCrds) {
+      const crd = docs(renderManifests()[`crds/${chartCrd.metadata.name}.yaml`]!)[0]!;
+      expect(chartCrd.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+      expect({ ...chartCrd, metadata: { name: chartCrd.metadata.name, labels: {} } }).toEqual({
+        ...crd,
+        metadata: { ...crd.metadata, labels: {} },
+      });
+    }
     expect(byKey(rendered.filter((d) => d.kind !== 'CustomResourceDefinition'))).toEqual(
       byKey(generated.map((d) => ({ ...d, metadata: { ...d.metadata, labels: d.metadata.labels ?? {} } }))),
     );
@@ -178,15 +181,17 @@ describe('helm install', () => {
     // manifests to the chart would.
     await installCrd();
     namespace = await createTestNamespace(testKubeConfig(), 'helm');
-    await kubectl(['label', '--overwrite', 'crd', CRD_NAME, 'app.kubernetes.io/managed-by=Helm']);
-    await kubectl([
-      'annotate',
-      '--overwrite',
-      'crd',
-      CRD_NAME,
-      'meta.helm.sh/release-name=personalize-operator',
-      `meta.helm.sh/release-namespace=${namespace}`,
-    ]);
+    for (const crd of crds().map((c) => c.metadata.name)) {
+      await kubectl(['label', '--overwrite', 'crd', crd, 'app.kubernetes.io/managed-by=Helm']);
+      await kubectl([
+        'annotate',
+        '--overwrite',
+        'crd',
+        crd,
+        'meta.helm.sh/release-name=personalize-operator',
+        `meta.helm.sh/release-namespace=${namespace}`,
+      ]);
+    }
     installed = await helm([
       'install',
       'personalize-operator',
@@ -254,7 +259,16 @@ describe('helm install', () => {
     expect(await can('create', 'leases.coordination.k8s.io', 'default')).toBe('no');
     expect(await can('get', 'secrets')).toBe('no');
     expect(await can('update', 'datasetexportjobs.personalize.ops.dev')).toBe('no');
-    expect(await can('delete', 'datasetexportjobs.personalize.ops.dev')).toBe('no');
+    // Schedules create their runs and delete those past the history limits; the schedules themselves are the user's.
+    expect(await can('create', 'datasetexportjobs.personalize.ops.dev')).toBe('yes');
+    expect(await can('delete', 'datasetexportjobs.personalize.ops.dev')).toBe('yes');
+    expect(await can('watch', 'datasetexportschedules.personalize.ops.dev')).toBe('yes');
+    expect(
+      await can('patch', 'datasetexportschedules.personalize.ops.dev', 'default', ['--subresource=status']),
+    ).toBe('yes');
+    expect(await can('update', 'datasetexportschedules.personalize.ops.dev')).toBe('no');
+    expect(await can('delete', 'datasetexportschedules.personalize.ops.dev')).toBe('no');
+    expect(await can('create', 'datasetexportschedules.personalize.ops.dev')).toBe('no');
     expect(await can('create', 'pods')).toBe('no');
   });
 

@@ -38,9 +38,20 @@ describe('generated manifests', () => {
       {
         apiGroups: ['personalize.ops.dev'],
         resources: ['datasetexportjobs'],
-        verbs: ['get', 'list', 'watch'],
+        verbs: ['get', 'list', 'watch', 'create', 'delete'],
       },
       { apiGroups: ['personalize.ops.dev'], resources: ['datasetexportjobs/status'], verbs: ['patch'] },
+      {
+        apiGroups: ['personalize.ops.dev'],
+        resources: ['datasetexportschedules'],
+        verbs: ['get', 'list', 'watch'],
+      },
+      { apiGroups: ['personalize.ops.dev'], resources: ['datasetexportschedules/status'], verbs: ['patch'] },
+      {
+        apiGroups: ['personalize.ops.dev'],
+        resources: ['datasetexportschedules/finalizers'],
+        verbs: ['update'],
+      },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
     ]);

@@ -1,0 +1,78 @@
+//! The schedule's reconcile shell: read its runs from the cache, decide on the schedule's clock, create at
+//! most one run (AlreadyExists is that run, after a crash), prune history, write status once.
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from 'pino';
+import type {
+  DatasetExportJob,
+  DatasetExportSchedule,
+  DatasetExportScheduleStatus,
+} from '../../api/types.js';
+import type { EventSpec, Result } from '../../runtime/reconcile.js';
+import { decideSchedule } from './decide-schedule.js';
+
+/** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */
+export interface Clock {
+  now(): Date;
+  /** Real milliseconds until the clock shows `at`. */
+  realMsUntil(at: Date): number;
+}
+
+export const realClock: Clock = {
+  now: () => new Date(),
+  realMsUntil: (at) => at.getTime() - Date.now(),
+};
+
+/** A clock `speed` times faster than real time from now on (for tests and demos of schedules). */
+export function fastClock(speed: number): Clock {
+  const start = Date.now();
+  const now = () => new Date(start + (Date.now() - start) * speed);
+  return { now, realMsUntil: (at) => (at.getTime() - now().getTime()) / speed };
+}
+
+export interface ScheduleEffects {
+  /** The schedule's runs, from the cache of DatasetExportJobs. */
+  runsOf(schedule: DatasetExportSchedule): DatasetExportJob[];
+  /** Creates a run; resolves false when one of that name exists already. */
+  createRun(run: DatasetExportJob): Promise<boolean>;
+  deleteRun(namespace: string, name: string): Promise<void>;
+  writeStatus(schedule: DatasetExportSchedule, status: DatasetExportScheduleStatus): Promise<void>;
+  recordEvent(schedule: DatasetExportSchedule, event: EventSpec): Promise<void>;
+  /** A run was started, or a run was seen to finish. */
+  counted?(schedule: DatasetExportSchedule, outcome: 'started' | 'succeeded' | 'failed'): void;
+}
+
+export class ScheduleReconciler {
+  constructor(
+    private readonly effects: ScheduleEffects,
+    private readonly clock: Clock = realClock,
+  ) {}
+
+  async reconcile(schedule: DatasetExportSchedule, log: Logger): Promise<Result> {
+    if (schedule.metadata?.deletionTimestamp) return { kind: 'none' };
+    const now = this.clock.now();
+    const decision = decideSchedule(schedule, this.effects.runsOf(schedule), now);
+    if (decision.create) {
+      const created = await this.effects.createRun(decision.create);
+      if (created) this.effects.counted?.(schedule, 'started');
+      log.info(
+        { run: decision.create.metadata?.name, created },
+        created ? 'run started' : 'run existed already',
+      );
+    }
+    const namespace = schedule.metadata?.namespace ?? '';
+    for (const name of decision.delete) await this.effects.deleteRun(namespace, name);
+    if (!isDeepStrictEqual(strip(schedule.status ?? {}), strip(decision.status))) {
+      await this.effects.writeStatus(schedule, decision.status);
+      const old = schedule.status ?? {};
+      if (decision.status.lastSuccessfulTime !== old.lastSuccessfulTime)
+        this.effects.counted?.(schedule, 'succeeded');
+      if (decision.status.lastFailureTime !== old.lastFailureTime) this.effects.counted?.(schedule, 'failed');
+    }
+    for (const event of decision.events) await this.effects.recordEvent(schedule, event);
+    if (!decision.requeueAt) return { kind: 'none' };
+    // A little past the time, so the clock shows it when the reconcile runs.
+    return { kind: 'after', ms: Math.max(0, this.clock.realMsUntil(decision.requeueAt)) + 5 };
+  }
+}
+
+const strip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

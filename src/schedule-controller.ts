@@ -1,0 +1,115 @@
+//! Assembly of the DatasetExportSchedule controller on the shared manager: its runs are DatasetExportJobs,
+//! found through an index on the job controller's cache, which wakes the schedule when one of them moves.
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import {
+  RUN_REQUESTED_ANNOTATION,
+  SCHEDULE_KIND,
+  SCHEDULE_LABEL,
+  SCHEDULE_PLURAL,
+  SCHEDULE_SINGULAR,
+} from './api/schedule-schema.js';
+import { GROUP, PLURAL, VERSION } from './api/schema.js';
+import type { DatasetExportJob, DatasetExportSchedule, DatasetExportScheduleStatus } from './api/types.js';
+import type { PersonalizeMetrics } from './observability/metrics.js';
+import { type Clock, ScheduleReconciler } from './reconciler/schedule/schedule-reconciler.js';
+import type { Controller } from './runtime/controller.js';
+import type { EventRecorder } from './runtime/events.js';
+import { Indexer } from './runtime/indexer.js';
+import type { ControllerSettings, Manager } from './runtime/manager.js';
+import { generationOrAnnotations } from './runtime/predicates.js';
+import { statusWriter } from './runtime/status-writer.js';
+
+export const SCHEDULE_RESOURCE = {
+  group: GROUP,
+  version: VERSION,
+  plural: SCHEDULE_PLURAL,
+  kind: SCHEDULE_KIND,
+};
+
+/** The schedule a run belongs to, as a work-queue key (`namespace/name`); none for a job no schedule made. */
+export const scheduleKeyOf = (run: DatasetExportJob): string | undefined => {
+  const schedule = run.metadata?.labels?.[SCHEDULE_LABEL];
+  return schedule ? `${run.metadata?.namespace}/${schedule}` : undefined;
+};
+
+export interface ScheduleDeps {
+  kubeConfig: KubeConfig;
+  events: EventRecorder;
+  metrics: PersonalizeMetrics;
+  clock: Clock;
+  /** Runs by their schedule's key: the job controller keeps it current. */
+  runs: Indexer<DatasetExportJob>;
+  settings: Pick<
+    ControllerSettings<DatasetExportSchedule>,
+    | 'namespaces'
+    | 'labelSelector'
+    | 'backoffBaseMs'
+    | 'backoffMaxMs'
+    | 'resyncMs'
+    | 'watchTimeoutSeconds'
+    | 'stallTimeoutMs'
+  >;
+}
+
+export function runsIndex(): Indexer<DatasetExportJob> {
+  return new Indexer<DatasetExportJob>(scheduleKeyOf);
+}
+
+export function addScheduleController(
+  manager: Manager,
+  deps: ScheduleDeps,
+): Controller<DatasetExportSchedule> {
+  const api = deps.kubeConfig.makeApiClient(CustomObjectsApi);
+  const writeStatus = statusWriter<DatasetExportScheduleStatus>(
+    deps.kubeConfig,
+    SCHEDULE_RESOURCE,
+    'personalize-operator',
+  );
+  const code = (err: unknown) => (err as { code?: number }).code;
+  const reconciler = new ScheduleReconciler(
+    {
+      runsOf: (schedule) => deps.runs.get(`${schedule.metadata?.namespace}/${schedule.metadata?.name}`),
+      createRun: async (run) => {
+        try {
+          await api.createNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: run.metadata?.namespace ?? '',
+            plural: PLURAL,
+            body: run,
+          });
+          return true;
+        } catch (err) {
+          // The run's name stands for its scheduled time: one that exists is this run, made before a crash.
+          if (code(err) === 409) return false;
+          throw err;
+        }
+      },
+      deleteRun: async (namespace, name) => {
+        await api
+          .deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })
+          .catch((err: unknown) => {
+            if (code(err) !== 404) throw err;
+          });
+      },
+      writeStatus: (schedule, status) => writeStatus(schedule, status),
+      recordEvent: (schedule, event) => deps.events.record(schedule, event),
+      counted: (schedule, outcome) =>
+        deps.metrics.scheduleRuns.inc({
+          schedule: `${schedule.metadata?.namespace}/${schedule.metadata?.name}`,
+          outcome,
+        }),
+    },
+    deps.clock,
+  );
+  const controller = manager.add<DatasetExportSchedule>({
+    name: SCHEDULE_SINGULAR,
+    resource: SCHEDULE_RESOURCE,
+    reconciler,
+    trigger: generationOrAnnotations(RUN_REQUESTED_ANNOTATION),
+    concurrency: 2,
+    ...deps.settings,
+  });
+  manager.addCollector(() => deps.metrics.collectSchedules(controller.list()));
+  return controller;
+}
