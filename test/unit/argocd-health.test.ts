@@ -25,12 +25,15 @@ interface Fixture {
 }
 
 // Argo CD embeds gopher-lua, a Lua 5.1: the real 5.1 interpreter runs the script the same way.
-describe('Argo CD health check (Lua 5.1, fixtures in Argo CD health_test.yaml form)', () => {
-  const { tests } = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as { tests: Fixture[] };
+describe.each([
+  ['DatasetExportJob', dir],
+  ['DatasetExportSchedule', join(dir, 'schedule')],
+])('Argo CD health check of %s (Lua 5.1, fixtures in Argo CD health_test.yaml form)', (_kind, folder) => {
+  const { tests } = parse(readFileSync(join(folder, 'health_test.yaml'), 'utf8')) as { tests: Fixture[] };
   it.each(tests.map((t) => [t.inputPath, t] as const))('%s', (_path, fixture) => {
-    const obj = parse(readFileSync(join(dir, fixture.inputPath), 'utf8'));
+    const obj = parse(readFileSync(join(folder, fixture.inputPath), 'utf8'));
     const driver = `obj = ${toLua(obj)}
-local hs = assert(loadfile(${JSON.stringify(join(dir, 'health.lua'))}))()
+local hs = assert(loadfile(${JSON.stringify(join(folder, 'health.lua'))}))()
 io.write(hs.status, "\\n", hs.message or "")`;
     const [status, message] = execFileSync(LUA, ['-e', driver], { encoding: 'utf8' }).split('\n');
     expect({ status, message }).toEqual(fixture.healthStatus);

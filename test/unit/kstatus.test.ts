@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetExportJob } from '../../src/api/types.js';
+import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import type { Identity, Observation, ObservedJob } from '../../src/aws/observation.js';
 import { packageRoot } from '../../src/local/package-root.js';
@@ -9,6 +9,7 @@ import { invalidAnnotation, paused } from '../../src/reconciler/annotations.js';
 import { withProgressAdded } from '../../src/reconciler/conditions.js';
 import { decide } from '../../src/reconciler/decide.js';
 import { identityOf } from '../../src/reconciler/identity.js';
+import { decideSchedule } from '../../src/reconciler/schedule/decide-schedule.js';
 import type { DecideSettings, Update } from '../../src/reconciler/types.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
@@ -52,7 +53,7 @@ const withStatus = (update: Update | ReturnType<typeof decide>, generation = 1):
  * What kstatus (sigs.k8s.io/cli-utils, the library Flux's health checks, kpt and cli-utils use) computes for
  * each resource, from the real library built from its Go module: status TAB message per object.
  */
-let kstatus: (objects: DatasetExportJob[]) => string[];
+let kstatus: (objects: (DatasetExportJob | DatasetExportSchedule)[]) => string[];
 
 beforeAll(() => {
   const bin = execFileSync('bash', [join(packageRoot(), 'test/tools/build-kstatus.sh')], { encoding: 'utf8' })
@@ -140,5 +141,56 @@ describe('kstatus (what Flux waits on) reads the status the operator writes', ()
     expect(upgraded?.events).toEqual([]);
     expect(kstatus([before, withStatus(upgraded!)])).toEqual(['InProgress\tNo access', 'Failed\tNo access']);
     expect(withProgressAdded(failedJob, now)).toBeUndefined();
+  });
+});
+
+describe('kstatus reads the status schedules get', () => {
+  const schedule = (extra: Partial<DatasetExportSchedule['spec']> = {}): DatasetExportSchedule => ({
+    apiVersion: 'personalize.ops.dev/v1alpha1',
+    kind: 'DatasetExportSchedule',
+    metadata: { name: 'nightly', namespace: 'ml', uid: 'uid-s', generation: 1, creationTimestamp: now },
+    spec: {
+      schedule: '0 3 * * *',
+      jobTemplate: { spec: { ...resource.spec } },
+      ...extra,
+    },
+  });
+  const run = (status: string, at: string) =>
+    ({
+      metadata: { name: `run-${at}`, annotations: { 'personalize.ops.dev/scheduled-at': at } },
+      spec: resource.spec,
+      status: {
+        status,
+        lastUpdatedDateTime: at,
+        failureReason: status === 'CREATE FAILED' ? 'No access' : undefined,
+      },
+    }) as DatasetExportJob;
+  const withScheduleStatus = (s: DatasetExportSchedule, runs: DatasetExportJob[], at: string) => ({
+    ...s,
+    status: decideSchedule(s, runs, new Date(at)).status,
+  });
+
+  it('is Current between runs, InProgress while the first runs, Failed when the last run failed or it cannot run', () => {
+    expect(
+      kstatus([
+        withScheduleStatus(schedule(), [run('ACTIVE', '2026-11-29T03:05:00Z')], '2026-11-29T10:00:00Z'),
+        withScheduleStatus(
+          schedule(),
+          [run('CREATE PENDING', '2026-11-29T03:00:00Z')],
+          '2026-11-29T10:00:00Z',
+        ),
+        withScheduleStatus(
+          schedule(),
+          [run('ACTIVE', '2026-11-28T03:05:00Z'), run('CREATE FAILED', '2026-11-29T03:05:00Z')],
+          '2026-11-29T10:00:00Z',
+        ),
+        withScheduleStatus(schedule({ timeZone: 'Nowhere/Else' }), [], '2026-11-29T10:00:00Z'),
+      ]),
+    ).toEqual([
+      'Current\tResource is Ready',
+      expect.stringMatching(/^InProgress\tThe first run run-2026-11-29T03:00:00Z is on its way/),
+      'Failed\tThe last run run-2026-11-29T03:05:00Z failed: No access',
+      expect.stringMatching(/^Failed\tspec\.timeZone: Nowhere\/Else is not an IANA time zone/),
+    ]);
   });
 });

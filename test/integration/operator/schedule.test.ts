@@ -1,0 +1,192 @@
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULE_PLURAL } from '../../../src/api/schedule-schema.js';
+import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import type {
+  DatasetExportJob,
+  DatasetExportSchedule,
+  DatasetExportScheduleSpec,
+} from '../../../src/api/types.js';
+import { kubectl } from '../../support/kube.js';
+import { installCrd, type Stack, spec, startStack } from '../../support/operator.js';
+
+/** Cron minutes pass in a second: the real API server and reconcile path, on the schedule's fast clock. */
+const SPEED = 60;
+
+describe('DatasetExportSchedule on a fast clock', () => {
+  let stack: Stack;
+  beforeAll(installCrd);
+  afterEach(() => stack.close());
+
+  const objects = () => stack.kc.makeApiClient(CustomObjectsApi);
+  const template = (): DatasetExportScheduleSpec['jobTemplate'] => {
+    const { jobName: _unused, ...jobSpec } = spec({
+      jobOutput: { s3DataDestination: { path: 's3://exports/dt={yyyy}-{MM}-{dd}/' } },
+    });
+    return { metadata: { labels: { team: 'ml' } }, spec: jobSpec };
+  };
+  const createSchedule = (name: string, scheduleSpec: Partial<DatasetExportScheduleSpec>) =>
+    objects().createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: stack.namespace,
+      plural: SCHEDULE_PLURAL,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'DatasetExportSchedule',
+        metadata: { name },
+        spec: { schedule: '* * * * *', jobTemplate: template(), ...scheduleSpec },
+      },
+    });
+  const patchSchedule = (name: string, body: object) =>
+    objects().patchNamespacedCustomObject(
+      { group: GROUP, version: VERSION, namespace: stack.namespace, plural: SCHEDULE_PLURAL, name, body },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  const getSchedule = async (name: string) =>
+    (await objects().getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: stack.namespace,
+      plural: SCHEDULE_PLURAL,
+      name,
+    })) as DatasetExportSchedule;
+  const runsOf = async (name: string) =>
+    (
+      (await objects().listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: stack.namespace,
+        plural: PLURAL,
+        labelSelector: `personalize.ops.dev/schedule=${name}`,
+      })) as { items: DatasetExportJob[] }
+    ).items;
+  const until = async <T>(
+    what: string,
+    read: () => Promise<T>,
+    test: (v: T) => boolean,
+    timeoutMs = 30_000,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    let last: T | undefined;
+    while (Date.now() < deadline) {
+      last = await read();
+      if (test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)?.slice(0, 2000)}`);
+  };
+  const reasons = async (name: string) => (await stack.events(name)).map((e) => e.reason ?? '');
+
+  it('starts a run per scheduled time, keeps the history limit, and reports successes', async () => {
+    stack = await startStack({ speed: 1000 });
+    await stack.startOperator({ scheduleClockSpeed: SPEED });
+    await createSchedule('nightly', { successfulJobsHistoryLimit: 2, concurrencyPolicy: 'Allow' });
+    // At least three runs start; finished ones past the limit of two are deleted.
+    await until(
+      'three runs and history pruned',
+      () => reasons('nightly'),
+      (r) => r.filter((x) => x === 'RunStarted').length >= 3 && r.includes('HistoryPruned'),
+    );
+    const runs = await runsOf('nightly');
+    expect(runs.filter((r) => r.status?.status === 'ACTIVE').length).toBeLessThanOrEqual(2);
+    const run = runs[0]!;
+    expect(run.metadata?.name).toMatch(/^nightly-\d{8}$/);
+    expect(run.metadata?.labels).toMatchObject({ team: 'ml', 'personalize.ops.dev/schedule': 'nightly' });
+    expect(run.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'DatasetExportSchedule',
+      name: 'nightly',
+    });
+    expect(run.spec.jobOutput.s3DataDestination.path).toMatch(/^s3:\/\/exports\/dt=\d{4}-\d{2}-\d{2}\/$/);
+    const schedule = await until(
+      'a success in status',
+      () => getSchedule('nightly'),
+      (s) => !!s.status?.lastSuccessfulTime,
+    );
+    expect(schedule.status?.nextScheduleTime).toBeDefined();
+    expect(schedule.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    const table = await kubectl(['get', 'dses', '-n', stack.namespace]);
+    expect(table).toMatch(
+      /^NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+LAST SUCCESS\s+NEXT\s+AGE$/m,
+    );
+  });
+
+  it('under Forbid skips a run while one is in flight, and starts nothing while suspended', async () => {
+    // Slow exports (a real 20 s): every cron minute meets the first run still in flight.
+    stack = await startStack({ speed: 1, durations: { exportPendingMs: 5_000, exportInProgressMs: 15_000 } });
+    await stack.startOperator({ scheduleClockSpeed: SPEED });
+    await createSchedule('forbid', {});
+    await until(
+      'a skipped run',
+      () => reasons('forbid'),
+      (r) => r.includes('RunSkipped'),
+    );
+    expect(await runsOf('forbid')).toHaveLength(1);
+
+    await createSchedule('paused', { suspend: true });
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await runsOf('paused')).toHaveLength(0);
+    expect((await getSchedule('paused')).status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe(
+      'Suspended',
+    );
+    await patchSchedule('paused', { spec: { suspend: false } });
+    await until(
+      'a run after resume',
+      () => runsOf('paused'),
+      (r) => r.length === 1,
+    );
+  });
+
+  it('runs now on request, once per value', async () => {
+    stack = await startStack({ speed: 1000 });
+    await stack.startOperator({ scheduleClockSpeed: 1 });
+    await createSchedule('yearly', { schedule: '@yearly' });
+    await patchSchedule('yearly', {
+      metadata: { annotations: { 'personalize.ops.dev/run-requested-at': 'first' } },
+    });
+    const [run] = await until(
+      'the requested run',
+      () => runsOf('yearly'),
+      (r) => r.length === 1,
+    );
+    expect(run?.metadata?.name).toMatch(/^yearly-now-[0-9a-f]{8}$/);
+    await until(
+      'echoed',
+      () => getSchedule('yearly'),
+      (s) => s.status?.lastHandledRunRequestAt === 'first',
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await runsOf('yearly')).toHaveLength(1);
+  });
+
+  it('refuses an unknown time zone naming the field, and deleting the schedule collects its runs', async () => {
+    stack = await startStack({ speed: 1000 });
+    await stack.startOperator({ scheduleClockSpeed: SPEED });
+    await createSchedule('lost', { timeZone: 'Mars/Olympus' });
+    const lost = await until(
+      'InvalidSchedule',
+      () => getSchedule('lost'),
+      (s) =>
+        s.status?.conditions?.some((c) => c.type === 'Synced' && c.reason === 'InvalidSchedule') ?? false,
+    );
+    expect(lost.status?.conditions?.find((c) => c.type === 'Synced')?.message).toMatch(
+      /^spec\.timeZone: Mars\/Olympus is not an IANA time zone/,
+    );
+
+    await createSchedule('collected', { concurrencyPolicy: 'Allow' });
+    await until(
+      'two runs',
+      () => runsOf('collected'),
+      (r) => r.length >= 2,
+    );
+    await kubectl(['delete', 'dses', 'collected', '-n', stack.namespace]);
+    // kube-controller-manager's garbage collector removes the runs; the AWS jobs stay.
+    await until(
+      'runs collected',
+      () => runsOf('collected'),
+      (r) => r.length === 0,
+      60_000,
+    );
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.outcomes.OK).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+});
