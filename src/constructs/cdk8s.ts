@@ -1,9 +1,10 @@
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { SCHEDULE_KIND } from '../api/schedule-schema.js';
 import { GROUP, KIND, VERSION } from '../api/schema.js';
-import type { DatasetExportJobSpec } from '../api/types.js';
+import type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/types.js';
 
-export type { DatasetExportJobSpec } from '../api/types.js';
+export type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/types.js';
 
 export interface DatasetExportJobProps {
   readonly metadata?: ApiObjectMetadata;
@@ -21,6 +22,28 @@ export class DatasetExportJob extends ApiObject {
   constructor(scope: Construct, id: string, props: DatasetExportJobProps) {
     super(scope, id, {
       ...DatasetExportJob.GVK,
+      ...(props.metadata ? { metadata: props.metadata } : {}),
+      spec: props.spec,
+    });
+  }
+}
+
+export interface DatasetExportScheduleProps {
+  readonly metadata?: ApiObjectMetadata;
+  /** When to export and what each run exports, typed from the same definition as the CRD. */
+  readonly spec: DatasetExportScheduleSpec;
+}
+
+/**
+ * A DatasetExportSchedule for cdk8s apps: recurring exports, a DatasetExportJob per scheduled time.
+ * `new DatasetExportSchedule(chart, 'nightly', { spec: { schedule: '0 3 * * *', jobTemplate: { spec: { ... } } } })`.
+ */
+export class DatasetExportSchedule extends ApiObject {
+  static readonly GVK = { apiVersion: `${GROUP}/${VERSION}`, kind: SCHEDULE_KIND };
+
+  constructor(scope: Construct, id: string, props: DatasetExportScheduleProps) {
+    super(scope, id, {
+      ...DatasetExportSchedule.GVK,
       ...(props.metadata ? { metadata: props.metadata } : {}),
       spec: props.spec,
     });

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DatasetExportJob } from '../../src/constructs/cdk8s.js';
+import { DatasetExportJob, DatasetExportSchedule } from '../../src/constructs/cdk8s.js';
 import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
 import { installCrd } from '../support/operator.js';
 
@@ -52,5 +52,34 @@ describe('the cdk8s DatasetExportJob construct', () => {
           .join('---\n'),
       ),
     ).rejects.toThrow(/spec\.datasetArn: Invalid value: "dataset\/demo"/);
+  });
+
+  it('synthesizes a DatasetExportSchedule the API server accepts, and refuses Replace at apply', async () => {
+    const namespace = await createTestNamespace(testKubeConfig(), 'cdk8s');
+    const chart = Testing.chart();
+    const template = {
+      spec: {
+        datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS',
+        roleArn: 'arn:aws:iam::123456789012:role/PersonalizeExportRole',
+        jobOutput: { s3DataDestination: { path: 's3://demo-exports/items/dt={yyyy}-{MM}-{dd}/' } },
+      },
+    };
+    new DatasetExportSchedule(chart, 'nightly', {
+      metadata: { name: 'nightly' },
+      spec: { schedule: '0 3 * * *', timeZone: 'Europe/Berlin', jobTemplate: template },
+    });
+    new DatasetExportSchedule(chart, 'replacing', {
+      metadata: { name: 'replacing' },
+      spec: { schedule: '@daily', concurrencyPolicy: 'Replace', jobTemplate: template },
+    });
+    const [good, bad] = Testing.synth(chart);
+    expect(await kubectl(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], stringify(good))).toMatch(
+      /datasetexportschedule\.personalize\.ops\.dev\/nightly created \(server dry run\)/,
+    );
+    await expect(
+      kubectl(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], stringify(bad)),
+    ).rejects.toThrow(
+      /spec\.concurrencyPolicy: Invalid value: "Replace": must be Forbid or Allow: Replace would have to stop the running export, and AWS cannot stop an export job/,
+    );
   });
 });

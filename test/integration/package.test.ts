@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 const CONSUMER = `import { App, Chart } from 'cdk8s';
 import { App as TerraformApp, TerraformStack } from 'cdktf';
-import { DatasetExportJob, type DatasetExportJobSpec } from 'personalize-operator/cdk8s';
+import { DatasetExportJob, type DatasetExportJobSpec, DatasetExportSchedule } from 'personalize-operator/cdk8s';
 import { BUNDLED_CHART, DatasetExportJobResource, PersonalizeOperator } from 'personalize-operator/cdktf';
 
 const spec: DatasetExportJobSpec = {
@@ -22,6 +22,9 @@ const chart = new Chart(new App(), 'exports');
 new DatasetExportJob(chart, 'weekly', { metadata: { name: 'weekly' }, spec });
 // @ts-expect-error the spec is typed: ingestionMode is BULK, PUT or ALL
 new DatasetExportJob(chart, 'typo', { spec: { ...spec, ingestionMode: 'SOME' } });
+new DatasetExportSchedule(chart, 'nightly', { spec: { schedule: '0 3 * * *', jobTemplate: { spec } } });
+// @ts-expect-error a schedule's spec is typed too: the schedule is required
+new DatasetExportSchedule(chart, 'unscheduled', { spec: { jobTemplate: { spec } } });
 
 const app = new TerraformApp({ outdir: 'cdktf.out' });
 new PersonalizeOperator(new TerraformStack(app, 'operator'), 'operator', {});
@@ -82,7 +85,12 @@ describe('the npm package', () => {
       kinds: string[];
       chart: string;
     };
-    expect(result.kinds).toEqual(['DatasetExportJob', 'DatasetExportJob']);
+    expect(result.kinds).toEqual([
+      'DatasetExportJob',
+      'DatasetExportJob',
+      'DatasetExportSchedule',
+      'DatasetExportSchedule',
+    ]);
     expect(result.chart).toBe(join(installed, 'charts', 'personalize-operator'));
     expect(existsSync(join(result.chart, 'Chart.yaml'))).toBe(true);
     expect(existsSync(join(installed, 'crds'))).toBe(true);

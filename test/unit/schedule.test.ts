@@ -1,8 +1,10 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
 import { type Cron, parseCron } from '../../src/reconciler/schedule/cron.js';
 import { decideSchedule, runName } from '../../src/reconciler/schedule/decide-schedule.js';
 import { evaluatePath, placeholderProblem } from '../../src/reconciler/schedule/placeholders.js';
+import { ScheduleReconciler } from '../../src/reconciler/schedule/schedule-reconciler.js';
 
 const cron = (schedule: string, zone = 'UTC') => {
   const parsed = parseCron(schedule, zone);
@@ -251,5 +253,44 @@ describe('decideSchedule', () => {
     });
     expect(cond(bad, 'Stalled')?.status).toBe('True');
     expect(bad.events).toMatchObject([{ type: 'Warning', reason: 'InvalidSchedule' }]);
+  });
+});
+
+describe('the schedule shell', () => {
+  it('never starts a second run for one scheduled time when the status write after its Create was lost', async () => {
+    const created: string[] = [];
+    const existing = new Set<string>();
+    let lose = true;
+    const writes: unknown[] = [];
+    const reconciler = new ScheduleReconciler(
+      {
+        runsOf: () => [],
+        createRun: async (r) => {
+          const name = r.metadata?.name ?? '';
+          if (existing.has(name)) return false;
+          existing.add(name);
+          created.push(name);
+          return true;
+        },
+        deleteRun: async () => undefined,
+        writeStatus: async (_s, status) => {
+          if (lose) throw new Error('the process died before the status write');
+          writes.push(status);
+        },
+        recordEvent: async () => undefined,
+      },
+      {
+        now: () => at('2026-11-29T03:00:20Z'),
+        realMsUntil: (t) => t.getTime() - at('2026-11-29T03:00:20Z').getTime(),
+      },
+    );
+    const log = pino({ level: 'silent' });
+    await expect(reconciler.reconcile(schedule(), log)).rejects.toThrow(/died/);
+    lose = false;
+    // The restarted operator decides the same scheduled time, and its Create meets the run made before.
+    const result = await reconciler.reconcile(schedule(), log);
+    expect(created).toEqual([runName('nightly', at('2026-11-29T03:00:00Z'))]);
+    expect(writes).toHaveLength(1);
+    expect(result).toEqual({ kind: 'after', ms: 59 * 60_000 + 40_000 + 5 });
   });
 });
