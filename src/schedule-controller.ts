@@ -108,6 +108,8 @@ export function addScheduleController(
     reconciler,
     trigger: generationOrAnnotations(RUN_REQUESTED_ANNOTATION),
     concurrency: 2,
+    // Runs start at their scheduled time: a spread of the requeue would start an hourly run minutes late.
+    jitter: 0,
     ...deps.settings,
   });
   manager.addCollector(() => deps.metrics.collectSchedules(controller.list()));

@@ -27,6 +27,11 @@ export interface ControllerOptions<T extends KubernetesObject> {
   namespaces: string[];
   labelSelector?: string;
   concurrency: number;
+  /**
+   * Random spread added to requeue delays (default 0.2), so a fleet does not move in lockstep; 0 for
+   * reconcilers that must act at a given time.
+   */
+  jitter?: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
   /** A full re-queue of every object this often, a safety net for missed events. */
@@ -73,7 +78,7 @@ export class Controller<T extends KubernetesObject> {
       concurrency: options.concurrency,
       backoffBaseMs: options.backoffBaseMs,
       backoffMaxMs: options.backoffMaxMs,
-      jitter: 0.2,
+      jitter: options.jitter ?? 0.2,
       logger,
       paused: options.startPaused,
       priority: options.priority

@@ -89,6 +89,8 @@ export class WorkQueue {
   /** Adds the key after `ms`; an earlier pending timer for the key wins. */
   addAfter(key: string, ms: number): void {
     if (this.shuttingDown) return;
+    // Node fires a timer longer than 2^31-1 ms at once: a far requeue waits that long and is looked at again.
+    ms = Math.min(ms, MAX_TIMER_MS);
     const at = Date.now() + ms;
     const existing = this.timers.get(key);
     if (existing && existing.at <= at) return;
@@ -203,3 +205,5 @@ export class WorkQueue {
     return Promise.race([idle, timeout]);
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -294,3 +294,25 @@ describe('the schedule shell', () => {
     expect(result).toEqual({ kind: 'after', ms: 59 * 60_000 + 40_000 + 5 });
   });
 });
+
+describe('far schedules', () => {
+  it('look again within the hour instead of arming a timer past Node’s limit', async () => {
+    const reconciler = new ScheduleReconciler(
+      {
+        runsOf: () => [],
+        createRun: async () => true,
+        deleteRun: async () => undefined,
+        writeStatus: async () => undefined,
+        recordEvent: async () => undefined,
+      },
+      {
+        now: () => at('2026-11-29T03:00:20Z'),
+        realMsUntil: (t) => t.getTime() - at('2026-11-29T03:00:20Z').getTime(),
+      },
+    );
+    expect(await reconciler.reconcile(schedule({ schedule: '@yearly' }), pino({ level: 'silent' }))).toEqual({
+      kind: 'after',
+      ms: 3_600_000,
+    });
+  });
+});

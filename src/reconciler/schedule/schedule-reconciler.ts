@@ -70,9 +70,13 @@ export class ScheduleReconciler {
     }
     for (const event of decision.events) await this.effects.recordEvent(schedule, event);
     if (!decision.requeueAt) return { kind: 'none' };
-    // A little past the time, so the clock shows it when the reconcile runs.
-    return { kind: 'after', ms: Math.max(0, this.clock.realMsUntil(decision.requeueAt)) + 5 };
+    // A little past the time, so the clock shows it when the reconcile runs; a far time (@yearly) is looked at
+    // again hourly instead, so no timer outlives Node's 24.8-day limit and a changed clock is caught.
+    const ms = Math.max(0, this.clock.realMsUntil(decision.requeueAt)) + 5;
+    return { kind: 'after', ms: Math.min(ms, MAX_WAIT_MS) };
   }
 }
 
 const strip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const MAX_WAIT_MS = 60 * 60_000;
