@@ -137,6 +137,55 @@ describe('DatasetExportSchedule on a fast clock', () => {
     );
   });
 
+  it('shows a failed run in status until a later success, and counts runs in its metrics', async () => {
+    stack = await startStack({ speed: 1000 });
+    const denied = 'arn:aws:iam::123456789012:role/NoAccess';
+    await stack.aws.setFaults({ deniedRoles: [denied] });
+    const operator = await stack.startOperator({
+      scheduleClockSpeed: SPEED,
+      metricsAddr: { host: '127.0.0.1', port: 0 },
+    });
+    const failing = template();
+    failing.spec.roleArn = denied;
+    await createSchedule('flaky', { jobTemplate: failing, failedJobsHistoryLimit: 1 });
+    const failed = await until(
+      'a failed run',
+      () => getSchedule('flaky'),
+      (s) => !!s.status?.lastFailureTime,
+    );
+    expect(failed.status?.lastFailure?.failureReason).toBeTruthy();
+    const ready = (s: DatasetExportSchedule) => s.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready(failed)).toMatchObject({ status: 'False', reason: 'LastRunFailed' });
+    expect(failed.status?.conditions?.find((c) => c.type === 'Stalled')?.status).toBe('True');
+
+    await patchSchedule('flaky', { spec: { jobTemplate: template() } });
+    const recovered = await until(
+      'a later success',
+      () => getSchedule('flaky'),
+      (s) =>
+        s.status?.lastSuccessfulTime !== undefined &&
+        Date.parse(s.status.lastSuccessfulTime) > Date.parse(s.status.lastFailureTime ?? ''),
+    );
+    expect(ready(recovered)?.status).toBe('True');
+    const metrics = await (await fetch(`${operator.metricsUrl}/metrics`)).text();
+    const series = (outcome: string) =>
+      Number(
+        new RegExp(
+          `^personalize_operator_schedule_runs_total\\{schedule="${stack.namespace}/flaky",outcome="${outcome}"\\} (\\d+)$`,
+          'm',
+        ).exec(metrics)?.[1],
+      );
+    expect(series('started')).toBeGreaterThanOrEqual(2);
+    expect(series('failed')).toBeGreaterThanOrEqual(1);
+    expect(series('succeeded')).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(
+      new RegExp(
+        `^personalize_operator_schedule_next_run_timestamp_seconds\\{schedule="${stack.namespace}/flaky"\\} \\d+`,
+        'm',
+      ),
+    );
+  });
+
   it('runs now on request, once per value', async () => {
     stack = await startStack({ speed: 1000 });
     await stack.startOperator({ scheduleClockSpeed: 1 });
