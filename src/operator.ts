@@ -71,6 +71,8 @@ export interface OperatorOptions {
   onLeadershipLost?: () => void;
   /** Schedules read a clock this many times faster than real time (tests and demos); real time by default. */
   scheduleClockSpeed?: number;
+  /** Where that faster clock starts (ms since the epoch): operators given the same one read the same time. */
+  scheduleClockEpoch?: number;
   /** Distinguishes replicas in Lease and Events; hostname and pid by default. */
   identity?: string;
 }
@@ -151,7 +153,9 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     events,
     metrics,
     runs,
-    clock: options.scheduleClockSpeed ? fastClock(options.scheduleClockSpeed) : realClock,
+    clock: options.scheduleClockSpeed
+      ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
+      : realClock,
     settings: {
       namespaces: options.namespaces ?? [],
       labelSelector: options.labelSelector,

@@ -22,10 +22,12 @@ export const realClock: Clock = {
   realMsUntil: (at) => at.getTime() - Date.now(),
 };
 
-/** A clock `speed` times faster than real time from now on (for tests and demos of schedules). */
-export function fastClock(speed: number): Clock {
-  const start = Date.now();
-  const now = () => new Date(start + (Date.now() - start) * speed);
+/**
+ * A clock `speed` times faster than real time since `epoch` (for tests and demos of schedules); processes
+ * given the same epoch read the same time, so a restart does not turn it back.
+ */
+export function fastClock(speed: number, epoch = Date.now()): Clock {
+  const now = () => new Date(epoch + (Date.now() - epoch) * speed);
   return { now, realMsUntil: (at) => (at.getTime() - now().getTime()) / speed };
 }
 

@@ -186,6 +186,39 @@ describe('DatasetExportSchedule on a fast clock', () => {
     );
   });
 
+  it('after the operator was down, catches up once for the latest missed time, and never runs a time twice', async () => {
+    stack = await startStack({ speed: 1000 });
+    // One clock for both operators, so the restart does not turn schedule time back.
+    const epoch = Date.now();
+    const first = await stack.startOperator({ scheduleClockSpeed: SPEED, scheduleClockEpoch: epoch });
+    await createSchedule('resumed', { concurrencyPolicy: 'Allow', successfulJobsHistoryLimit: 100 });
+    await until(
+      'a first run',
+      () => runsOf('resumed'),
+      (r) => r.length >= 1,
+    );
+    // Stopped at once, maybe between a run's Create and the schedule's status write.
+    await first.stop(0);
+    stack.operator = undefined;
+    const before = (await runsOf('resumed')).length;
+    await new Promise((r) => setTimeout(r, 4_000)); // about four cron minutes
+    await stack.startOperator({ scheduleClockSpeed: SPEED, scheduleClockEpoch: epoch });
+    await until(
+      'the missed runs counted',
+      () => reasons('resumed'),
+      (r) => r.includes('MissedRuns'),
+    );
+    const missed = (await stack.events('resumed')).find((e) => e.reason === 'MissedRuns');
+    expect(missed?.note).toMatch(
+      /^\d+ scheduled runs? w(as|ere) missed before .*; only the latest is caught up$/,
+    );
+    // One catch-up run, not one per missed minute.
+    const after = await runsOf('resumed');
+    expect(after.length).toBeLessThanOrEqual(before + 2);
+    const times = after.map((r) => r.metadata?.annotations?.['personalize.ops.dev/scheduled-at']);
+    expect(new Set(times).size).toBe(times.length);
+  });
+
   it('runs now on request, once per value', async () => {
     stack = await startStack({ speed: 1000 });
     await stack.startOperator({ scheduleClockSpeed: 1 });
