@@ -1,7 +1,7 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { CRD_NAME } from '../api/crd.js';
-import { GROUP, PLURAL, VERSION } from '../api/schema.js';
+import { crds } from '../api/crd.js';
+import { GROUP, VERSION } from '../api/schema.js';
 
 /**
  * What `run` checks before it starts, so a missing cluster, CRD, permission or AWS credential ends the process
@@ -21,7 +21,7 @@ const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { what });
   });
 
-/** Lists one DatasetExportJob where the operator will watch: the cluster answers, the CRD is served, RBAC allows. */
+/** Lists one object of each kind where the operator will watch: the cluster answers, the CRDs are served, RBAC allows. */
 export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[], kubeconfigFlag?: string) {
   const cluster = kubeConfig.getCurrentCluster();
   const source = kubeconfigFlag
@@ -38,33 +38,30 @@ export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[],
       `no cluster to run against: ${source} names none. Give --kubeconfig FILE or set KUBECONFIG (\`npm run dev\` starts a local cluster).`,
     );
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
-  const list = namespaces.length
-    ? (namespace: string) =>
-        api.listNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural: PLURAL,
-          namespace,
-          limit: 1,
-        })
-    : () => api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit: 1 });
-  for (const namespace of namespaces.length ? namespaces : ['']) {
-    try {
-      await within(15_000, 'list', list(namespace));
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      const where = namespace ? ` in namespace ${namespace}` : ' cluster-wide';
-      if (code === 404)
+  for (const crd of crds()) {
+    const { plural, kind } = crd.spec.names;
+    const list = (namespace: string) =>
+      namespace
+        ? api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural, namespace, limit: 1 })
+        : api.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit: 1 });
+    for (const namespace of namespaces.length ? namespaces : ['']) {
+      try {
+        await within(15_000, 'list', list(namespace));
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const where = namespace ? ` in namespace ${namespace}` : ' cluster-wide';
+        if (code === 404)
+          throw new PreflightError(
+            `the cluster at ${cluster?.server} does not serve ${kind}s: install the CRD ${crd.metadata.name} first (kubectl apply --server-side -f crds/, or the Helm chart).`,
+          );
+        if (code === 401 || code === 403)
+          throw new PreflightError(
+            `the identity in ${source} may not list ${plural}${where} (HTTP ${code}): grant it the operator's RBAC (deploy/ or the Helm chart).`,
+          );
         throw new PreflightError(
-          `the cluster at ${cluster?.server} does not serve DatasetExportJobs: install the CRD ${CRD_NAME} first (kubectl apply --server-side -f crds/, or the Helm chart).`,
+          `cannot reach the cluster at ${cluster?.server ?? '(none)'} from ${source}: ${(err as Error).message}. Check the kubeconfig, or give --kubeconfig FILE.`,
         );
-      if (code === 401 || code === 403)
-        throw new PreflightError(
-          `the identity in ${source} may not list datasetexportjobs${where} (HTTP ${code}): grant it the operator's RBAC (deploy/ or the Helm chart).`,
-        );
-      throw new PreflightError(
-        `cannot reach the cluster at ${cluster?.server ?? '(none)'} from ${source}: ${(err as Error).message}. Check the kubeconfig, or give --kubeconfig FILE.`,
-      );
+      }
     }
   }
 }
