@@ -8,22 +8,33 @@ import {
 import { CATEGORIES, GROUP, KIND, PLURAL, resourceSchema, SHORT_NAMES, SINGULAR, VERSION } from './schema.js';
 
 export const CRD_NAME = `${PLURAL}.${GROUP}`;
+export const SCHEDULE_CRD_NAME = `${SCHEDULE_PLURAL}.${GROUP}`;
 
-/** The CustomResourceDefinition, in wire form (apply it as JSON/YAML, not through client-node's typed models). */
-export function datasetExportJobCrd() {
+interface CrdDefinition<S> {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: readonly string[];
+  printerColumns: { name: string; type: string; jsonPath: string; description?: string; priority?: number }[];
+  schema: S;
+}
+
+/** A CustomResourceDefinition in wire form (apply it as JSON/YAML, not through client-node's typed models). */
+function crdOf<S>(definition: CrdDefinition<S>) {
+  const { kind, plural, singular, shortNames, printerColumns, schema } = definition;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: CRD_NAME },
+    metadata: { name: `${plural}.${GROUP}` },
     spec: {
       group: GROUP,
       scope: 'Namespaced',
       names: {
-        kind: KIND,
-        listKind: `${KIND}List`,
-        plural: PLURAL,
-        singular: SINGULAR,
-        shortNames: [...SHORT_NAMES],
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular,
+        shortNames: [...shortNames],
         categories: [...CATEGORIES],
       },
       versions: [
@@ -32,85 +43,75 @@ export function datasetExportJobCrd() {
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Status', type: 'string', jsonPath: '.status.status', description: "AWS's job status" },
-            {
-              name: 'Sync',
-              type: 'string',
-              jsonPath: '.status.conditions[?(@.type=="Synced")].reason',
-              description:
-                'How the last reconcile ended: Synced, Creating, Paused, or what stopped it (Throttled, AccessDenied, SpecMismatch, …)',
-            },
-            {
-              name: 'Job Name',
-              type: 'string',
-              jsonPath: '.status.jobName',
-              description: 'Name of the job in AWS',
-            },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-            {
-              name: 'Updated',
-              type: 'date',
-              jsonPath: '.status.lastUpdatedDateTime',
-              description: 'Time since AWS last changed the status',
-            },
-            { name: 'Dataset', type: 'string', jsonPath: '.spec.datasetArn', priority: 1 },
-            { name: 'ARN', type: 'string', jsonPath: '.status.datasetExportJobArn', priority: 1 },
-            { name: 'Failure Reason', type: 'string', jsonPath: '.status.failureReason', priority: 1 },
-          ],
-          schema: { openAPIV3Schema: resourceSchema },
+          additionalPrinterColumns: printerColumns,
+          schema: { openAPIV3Schema: schema },
         },
       ],
     },
   };
 }
 
-export const SCHEDULE_CRD_NAME = `${SCHEDULE_PLURAL}.${GROUP}`;
-
-/** The DatasetExportSchedule CRD, in wire form; its printer columns are CronJob's. */
-export function datasetExportScheduleCrd() {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: SCHEDULE_CRD_NAME },
-    spec: {
-      group: GROUP,
-      scope: 'Namespaced',
-      names: {
-        kind: SCHEDULE_KIND,
-        listKind: `${SCHEDULE_KIND}List`,
-        plural: SCHEDULE_PLURAL,
-        singular: SCHEDULE_SINGULAR,
-        shortNames: [...SCHEDULE_SHORT_NAMES],
-        categories: [...CATEGORIES],
+export function datasetExportJobCrd() {
+  return crdOf({
+    kind: KIND,
+    plural: PLURAL,
+    singular: SINGULAR,
+    shortNames: SHORT_NAMES,
+    printerColumns: [
+      { name: 'Status', type: 'string', jsonPath: '.status.status', description: "AWS's job status" },
+      {
+        name: 'Sync',
+        type: 'string',
+        jsonPath: '.status.conditions[?(@.type=="Synced")].reason',
+        description:
+          'How the last reconcile ended: Synced, Creating, Paused, or what stopped it (Throttled, AccessDenied, SpecMismatch, …)',
       },
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: [
-            { name: 'Schedule', type: 'string', jsonPath: '.spec.schedule' },
-            { name: 'Timezone', type: 'string', jsonPath: '.spec.timeZone' },
-            { name: 'Suspend', type: 'boolean', jsonPath: '.spec.suspend' },
-            {
-              name: 'Active',
-              type: 'string',
-              jsonPath: '.status.active[*].name',
-              description: 'Runs in flight',
-            },
-            { name: 'Last Schedule', type: 'date', jsonPath: '.status.lastScheduleTime' },
-            { name: 'Last Success', type: 'date', jsonPath: '.status.lastSuccessfulTime' },
-            { name: 'Next', type: 'string', jsonPath: '.status.nextScheduleTime' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-            { name: 'Last Failure', type: 'date', jsonPath: '.status.lastFailureTime', priority: 1 },
-          ],
-          schema: { openAPIV3Schema: scheduleResourceSchema },
-        },
-      ],
-    },
-  };
+      {
+        name: 'Job Name',
+        type: 'string',
+        jsonPath: '.status.jobName',
+        description: 'Name of the job in AWS',
+      },
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      {
+        name: 'Updated',
+        type: 'date',
+        jsonPath: '.status.lastUpdatedDateTime',
+        description: 'Time since AWS last changed the status',
+      },
+      { name: 'Dataset', type: 'string', jsonPath: '.spec.datasetArn', priority: 1 },
+      { name: 'ARN', type: 'string', jsonPath: '.status.datasetExportJobArn', priority: 1 },
+      { name: 'Failure Reason', type: 'string', jsonPath: '.status.failureReason', priority: 1 },
+    ],
+    schema: resourceSchema,
+  });
+}
+
+/** The DatasetExportSchedule CRD; its printer columns are CronJob's. */
+export function datasetExportScheduleCrd() {
+  return crdOf({
+    kind: SCHEDULE_KIND,
+    plural: SCHEDULE_PLURAL,
+    singular: SCHEDULE_SINGULAR,
+    shortNames: SCHEDULE_SHORT_NAMES,
+    printerColumns: [
+      { name: 'Schedule', type: 'string', jsonPath: '.spec.schedule' },
+      { name: 'Timezone', type: 'string', jsonPath: '.spec.timeZone' },
+      { name: 'Suspend', type: 'boolean', jsonPath: '.spec.suspend' },
+      {
+        name: 'Active',
+        type: 'string',
+        jsonPath: '.status.active[*].name',
+        description: 'Runs in flight',
+      },
+      { name: 'Last Schedule', type: 'date', jsonPath: '.status.lastScheduleTime' },
+      { name: 'Last Success', type: 'date', jsonPath: '.status.lastSuccessfulTime' },
+      { name: 'Next', type: 'string', jsonPath: '.status.nextScheduleTime' },
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      { name: 'Last Failure', type: 'date', jsonPath: '.status.lastFailureTime', priority: 1 },
+    ],
+    schema: scheduleResourceSchema,
+  });
 }
 
 /** Every CRD of the API. */

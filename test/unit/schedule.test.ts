@@ -2,8 +2,9 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
 import { type Cron, parseCron } from '../../src/reconciler/schedule/cron.js';
-import { decideSchedule, runName } from '../../src/reconciler/schedule/decide-schedule.js';
+import { decideSchedule } from '../../src/reconciler/schedule/decide-schedule.js';
 import { evaluatePath, placeholderProblem } from '../../src/reconciler/schedule/placeholders.js';
+import { runName } from '../../src/reconciler/schedule/runs.js';
 import { ScheduleReconciler } from '../../src/reconciler/schedule/schedule-reconciler.js';
 
 const cron = (schedule: string, zone = 'UTC') => {

@@ -1,22 +1,27 @@
 //! What a schedule does next, from its spec and status, its runs and the time: start a run (at most one),
 //! prune history, and report. A pure function, so every branch is tested with a fake clock.
-import { createHash } from 'node:crypto';
-import {
-  RUN_REQUESTED_ANNOTATION,
-  SCHEDULE_KIND,
-  SCHEDULE_LABEL,
-  SCHEDULED_AT_ANNOTATION,
-} from '../../api/schedule-schema.js';
-import { GROUP, KIND, VERSION } from '../../api/schema.js';
+import { RUN_REQUESTED_ANNOTATION, SCHEDULED_AT_ANNOTATION } from '../../api/schedule-schema.js';
 import type {
   DatasetExportJob,
   DatasetExportSchedule,
   DatasetExportScheduleStatus,
 } from '../../api/types.js';
 import type { EventSpec } from '../../runtime/reconcile.js';
-import { type DesiredCondition, mergeConditions } from '../conditions.js';
 import { parseCron } from './cron.js';
-import { evaluatePath, placeholderProblem } from './placeholders.js';
+import { placeholderProblem } from './placeholders.js';
+import {
+  failed,
+  finished,
+  iso,
+  later,
+  type Run,
+  requestedRunName,
+  runFor,
+  runName,
+  scheduledTime,
+  succeeded,
+} from './runs.js';
+import { readiness, withConditions } from './schedule-conditions.js';
 
 export interface ScheduleDecision {
   status: DatasetExportScheduleStatus;
@@ -27,51 +32,6 @@ export interface ScheduleDecision {
   delete: string[];
   /** When to look again, in the schedule's clock (ms after `now`); none when only a change can matter. */
   requeueAt?: Date;
-}
-
-type Run = DatasetExportJob;
-const succeeded = (run: Run) => run.status?.status === 'ACTIVE';
-const failed = (run: Run) => run.status?.status === 'CREATE FAILED';
-const finished = (run: Run) => succeeded(run) || failed(run);
-const scheduledTime = (run: Run) =>
-  run.metadata?.annotations?.[SCHEDULED_AT_ANNOTATION] ?? String(run.metadata?.creationTimestamp ?? '');
-const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
-const later = (a: string | undefined, b: string | undefined) =>
-  a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b;
-
-/** A run's name: the schedule's and the scheduled minute, as CronJob names its Jobs (a retry finds it). */
-export const runName = (schedule: string, at: Date) => `${schedule}-${Math.floor(at.getTime() / 60_000)}`;
-const requestedRunName = (schedule: string, request: string) =>
-  `${schedule}-now-${createHash('sha256').update(request).digest('hex').slice(0, 8)}`;
-
-/** The DatasetExportJob for one run: the template, the scheduled time in the path, owned by the schedule. */
-export function runFor(schedule: DatasetExportSchedule, name: string, at: Date): DatasetExportJob {
-  const { jobTemplate, timeZone = 'UTC' } = schedule.spec;
-  const s3 = jobTemplate.spec.jobOutput.s3DataDestination;
-  return {
-    apiVersion: `${GROUP}/${VERSION}`,
-    kind: KIND,
-    metadata: {
-      name,
-      namespace: schedule.metadata?.namespace,
-      labels: { ...jobTemplate.metadata?.labels, [SCHEDULE_LABEL]: schedule.metadata?.name ?? '' },
-      annotations: { ...jobTemplate.metadata?.annotations, [SCHEDULED_AT_ANNOTATION]: iso(at) },
-      ownerReferences: [
-        {
-          apiVersion: `${GROUP}/${VERSION}`,
-          kind: SCHEDULE_KIND,
-          name: schedule.metadata?.name ?? '',
-          uid: schedule.metadata?.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: {
-      ...jobTemplate.spec,
-      jobOutput: { s3DataDestination: { ...s3, path: evaluatePath(s3.path, at, timeZone) } },
-    },
-  };
 }
 
 export function decideSchedule(schedule: DatasetExportSchedule, runs: Run[], now: Date): ScheduleDecision {
@@ -244,68 +204,5 @@ export function decideSchedule(schedule: DatasetExportSchedule, runs: Run[], now
     ...(create ? { create } : {}),
     delete: remove,
     ...(next ? { requeueAt: next } : {}),
-  };
-}
-
-/** Ready and Synced: a first run on its way is not Ready yet, a last run that failed after the last success is not Ready. */
-function readiness(suspended: boolean, status: DatasetExportScheduleStatus): DesiredCondition[] {
-  const synced: DesiredCondition = {
-    type: 'Synced',
-    status: 'True',
-    reason: 'Scheduled',
-    message: 'The schedule is valid and runs as written',
-  };
-  const failedLast =
-    status.lastFailureTime !== undefined &&
-    (status.lastSuccessfulTime === undefined ||
-      Date.parse(status.lastFailureTime) > Date.parse(status.lastSuccessfulTime));
-  if (failedLast) {
-    const reason = status.lastFailure?.failureReason ? `: ${status.lastFailure.failureReason}` : '';
-    const message = `The last run ${status.lastFailure?.name} failed${reason}`;
-    return [{ type: 'Ready', status: 'False', reason: 'LastRunFailed', message }, synced];
-  }
-  if (suspended)
-    return [
-      { type: 'Ready', status: 'True', reason: 'Suspended', message: 'Suspended: no new runs' },
-      synced,
-    ];
-  if (status.lastSuccessfulTime === undefined && status.active?.length) {
-    const message = `The first run ${status.active[0]?.name} is on its way`;
-    return [{ type: 'Ready', status: 'False', reason: 'FirstRunInProgress', message }, synced];
-  }
-  const message = status.nextScheduleTime
-    ? `Next run at ${status.nextScheduleTime}`
-    : 'Waiting for the next run';
-  return [{ type: 'Ready', status: 'True', reason: 'Scheduled', message }, synced];
-}
-
-/**
- * The conditions with kstatus's Reconciling and Stalled for a schedule: Reconciling while the first run is on
- * its way, Stalled when the schedule cannot run or its last run failed (a person should look), else neither,
- * so Flux sees a healthy schedule Current between runs.
- */
-function withConditions(
-  schedule: DatasetExportSchedule,
-  status: DatasetExportScheduleStatus,
-  now: Date,
-  desired: DesiredCondition[],
-): DatasetExportScheduleStatus {
-  const ready = desired.find((c) => c.type === 'Ready');
-  const reason = ready?.reason ?? '';
-  const message = ready?.message ?? '';
-  const stalled = reason === 'InvalidSchedule' || reason === 'LastRunFailed';
-  const reconciling = reason === 'FirstRunInProgress';
-  const progress: DesiredCondition[] = [
-    { type: 'Reconciling', status: reconciling ? 'True' : 'False', reason, message },
-    { type: 'Stalled', status: stalled ? 'True' : 'False', reason, message },
-  ];
-  return {
-    ...status,
-    conditions: mergeConditions(
-      schedule.status?.conditions,
-      [...desired, ...progress],
-      schedule.metadata?.generation,
-      now,
-    ),
   };
 }
