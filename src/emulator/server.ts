@@ -1,3 +1,4 @@
+//! The Personalize emulator's HTTP server: the operations table, admin endpoints, faults, and persistence.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,6 +23,7 @@ import { applySeed, DEMO_SEED, type Seed } from './seed.js';
 import { Store } from './store.js';
 import { StsEmulator } from './sts.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { parseJsonObject, readBody, send, sendError, signingScope } from './wire.js';
 
 const OPERATIONS: Record<string, Operation> = {
   CreateDatasetExportJob: createDatasetExportJob,
@@ -64,63 +66,6 @@ export interface Emulator {
   /** The folder standing for S3: `s3://bucket/prefix/` is `<s3Root>/bucket/prefix/`. */
   s3Root: string;
   close(): Promise<void>;
-}
-
-/** The access key, region and service a SigV4 Authorization header is scoped to, or the error AWS answers. */
-function signingScope(authorization: string | undefined): {
-  accessKeyId: string;
-  region: string;
-  service: string;
-} {
-  if (!authorization) {
-    throw new ApiError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
-  }
-  const scope = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
-    authorization,
-  );
-  if (!scope) {
-    throw new ApiError(
-      'IncompleteSignatureException',
-      'Authorization header requires a SigV4 Credential parameter.',
-    );
-  }
-  return { accessKeyId: scope[1]!, region: scope[2]!, service: scope[3]! };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  contentType = 'application/x-amz-json-1.1',
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-const sendError = (res: ServerResponse, err: ApiError) =>
-  send(res, err.httpStatus, { __type: err.code, message: err.message });
-
-function parseJsonObject(text: string, what: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ApiError('SerializationException', `${what} is not valid JSON`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ApiError('SerializationException', `${what} must be a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 /** Starts the emulator's HTTP server; resolves once it listens. */
