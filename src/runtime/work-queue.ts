@@ -105,7 +105,8 @@ export class WorkQueue {
 
   /**
    * Runs every key that is backing off after a failure now (the cause, such as an API server outage, has
-   * just cleared), keeping its failure count for the backoff should it fail again.
+   * just cleared), its backoff starting afresh: failures counted during an outage would otherwise make one
+   * more failure as the server comes back cost minutes.
    */
   retryFailedNow(): number {
     const keys = [...this.failures.keys()];
@@ -113,6 +114,7 @@ export class WorkQueue {
       const t = this.timers.get(key);
       if (t) clearTimeout(t.timer);
       this.timers.delete(key);
+      this.failures.delete(key);
       this.add(key);
     }
     return keys.length;

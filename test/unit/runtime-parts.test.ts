@@ -96,4 +96,29 @@ describe('WorkQueue health and recovery', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(runs).toEqual(['a', 'b', 'a', 'b']);
   });
+
+  it('starts the backoff afresh for keys retried after a recovery', async () => {
+    const runs: number[] = [];
+    const q: WorkQueue = new WorkQueue(
+      async (key) => {
+        runs.push(Date.now());
+        q.retryLater(key);
+      },
+      {
+        concurrency: 1,
+        backoffBaseMs: 1_000,
+        backoffMaxMs: 60_000,
+        jitter: 0,
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    const start = Date.now();
+    q.add('k');
+    await vi.advanceTimersByTimeAsync(3_500); // runs at 0, 1 s, 3 s: the next would wait 4 s
+    q.retryFailedNow();
+    await vi.advanceTimersByTimeAsync(1_600);
+    // Right away, then after the base delay again, not after 8 s.
+    expect(runs.map((t) => t - start)).toEqual([0, 1_000, 3_000, 3_500, 4_500]);
+    q.remove('k');
+  });
 });

@@ -141,6 +141,7 @@ describe('tenants kept apart', () => {
         rules: [
           { apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch'] },
           { apiGroups: [GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
+          { apiGroups: [GROUP], resources: ['datasetexportschedules'], verbs: ['get', 'list', 'watch'] },
           { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
         ],
       },
