@@ -105,6 +105,10 @@ export const DASHBOARD_PANELS: Panel[] = [
   },
 ];
 
+/** Grafana's reference to the dashboard's data source variable. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, meant literally
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+
 /** The dashboard JSON Grafana imports (schema 39), with a `job` variable for the operator's targets. */
 export function dashboard(): Record<string, unknown> {
   return {
@@ -120,7 +124,7 @@ export function dashboard(): Record<string, unknown> {
         {
           name: 'job',
           type: 'query',
-          datasource: { type: 'prometheus', uid: '${datasource}' },
+          datasource: DATASOURCE,
           query: 'label_values(personalize_operator_status_writes_total, job)',
         },
       ],
@@ -129,7 +133,7 @@ export function dashboard(): Record<string, unknown> {
       id: i + 1,
       title: panel.title,
       type: panel.type ?? 'timeseries',
-      datasource: { type: 'prometheus', uid: '${datasource}' },
+      datasource: DATASOURCE,
       gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
       fieldConfig: { defaults: { unit: panel.unit ?? 'short' }, overrides: [] },
       targets: panel.targets.map((t, j) => ({
