@@ -49,7 +49,7 @@ export class PersonalizeMetrics {
     });
     this.scheduleRuns = new Counter({
       name: 'personalize_operator_schedule_runs_total',
-      help: 'Runs of DatasetExportSchedules by schedule (namespace/name) and outcome: started, succeeded, failed',
+      help: 'Runs of DatasetExportSchedules by schedule (namespace/name) and outcome: started, succeeded, failed, missed (the operator was down, or past the starting deadline), skipped (concurrencyPolicy Forbid)',
       labelNames: ['schedule', 'outcome'] as const,
       registers,
     });

@@ -120,6 +120,106 @@ describe('Helm chart', () => {
   });
 });
 
+/** prometheus-operator's kinds, reduced to what the API server needs to store them (the real CRDs are large). */
+const monitoringCrd = (kind: string, plural: string) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${plural}.monitoring.coreos.com` },
+  spec: {
+    group: 'monitoring.coreos.com',
+    scope: 'Namespaced',
+    names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+});
+
+describe('the chart with every optional piece', () => {
+  const everything = [
+    '--set',
+    'replicas=2',
+    '--set',
+    'networkPolicy.enabled=true',
+    '--set',
+    'prometheusRule.enabled=true',
+    '--set',
+    'grafanaDashboard.enabled=true',
+    '--set',
+    'metrics.serviceMonitor.enabled=true',
+    '--set',
+    'argocd.healthCheck.enabled=true',
+  ];
+
+  it('renders a PodDisruptionBudget only for more than one replica, and a NetworkPolicy only when asked', async () => {
+    const one = docs(await helm(['template', 'x', chart]));
+    expect(one.map((d) => d.kind)).not.toContain('PodDisruptionBudget');
+    expect(one.map((d) => d.kind)).not.toContain('NetworkPolicy');
+    const all = docs(await helm(['template', 'x', chart, ...everything]));
+    for (const kind of ['PodDisruptionBudget', 'NetworkPolicy', 'PrometheusRule', 'ServiceMonitor'])
+      expect(all.map((d) => d.kind)).toContain(kind);
+    await helm(['lint', '--strict', chart, ...everything]);
+  });
+
+  it('installs with every new value on the local control plane', async () => {
+    const kc = testKubeConfig();
+    const namespace = await createTestNamespace(kc, 'helm-all');
+    const argocd = await createTestNamespace(kc, 'argocd');
+    await kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          monitoringCrd('PrometheusRule', 'prometheusrules'),
+          monitoringCrd('ServiceMonitor', 'servicemonitors'),
+        ],
+      }),
+    );
+    await kubectl([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=30s',
+      'crd/prometheusrules.monitoring.coreos.com',
+    ]);
+    await kubectl([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=30s',
+      'crd/servicemonitors.monitoring.coreos.com',
+    ]);
+    // Cluster-scoped pieces (CRDs, ClusterRole) are the other release's: everything namespaced is applied here.
+    const rendered = await helm([
+      'template',
+      'everything',
+      chart,
+      '-n',
+      namespace,
+      '--set',
+      `argocd.healthCheck.namespace=${argocd}`,
+      ...everything,
+    ]);
+    const withoutCrds = docs(rendered).filter(
+      (d) =>
+        d.kind !== 'CustomResourceDefinition' && d.kind !== 'ClusterRole' && d.kind !== 'ClusterRoleBinding',
+    );
+    const out = await kubectl(['apply', '-f', '-'], withoutCrds.map((d) => stringify(d)).join('---\n'));
+    for (const made of [
+      'poddisruptionbudget.policy',
+      'networkpolicy.networking.k8s.io',
+      'prometheusrule.monitoring.coreos.com',
+      'servicemonitor.monitoring.coreos.com',
+      'configmap/everything-personalize-operator-dashboard',
+    ])
+      expect(out).toContain(made);
+  });
+});
+
 describe('chart RBAC for watched namespaces', () => {
   it('grants rights only in the watched namespaces', async () => {
     // can-i resolves the resource through discovery, so the CRD must be served.

@@ -40,7 +40,7 @@ export interface ScheduleEffects {
   writeStatus(schedule: DatasetExportSchedule, status: DatasetExportScheduleStatus): Promise<void>;
   recordEvent(schedule: DatasetExportSchedule, event: EventSpec): Promise<void>;
   /** A run was started, or a run was seen to finish. */
-  counted?(schedule: DatasetExportSchedule, outcome: 'started' | 'succeeded' | 'failed'): void;
+  counted?(schedule: DatasetExportSchedule, outcome: RunOutcome): void;
 }
 
 export class ScheduleReconciler {
@@ -70,7 +70,11 @@ export class ScheduleReconciler {
         this.effects.counted?.(schedule, 'succeeded');
       if (decision.status.lastFailureTime !== old.lastFailureTime) this.effects.counted?.(schedule, 'failed');
     }
-    for (const event of decision.events) await this.effects.recordEvent(schedule, event);
+    for (const event of decision.events) {
+      const outcome = OUTCOME_OF_EVENT[event.reason];
+      if (outcome) this.effects.counted?.(schedule, outcome);
+      await this.effects.recordEvent(schedule, event);
+    }
     if (!decision.requeueAt) return { kind: 'none' };
     // A little past the time, so the clock shows it when the reconcile runs; a far time (@yearly) is looked at
     // again hourly instead, so no timer outlives Node's 24.8-day limit and a changed clock is caught.
@@ -82,3 +86,12 @@ export class ScheduleReconciler {
 const strip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const MAX_WAIT_MS = 60 * 60_000;
+
+export type RunOutcome = 'started' | 'succeeded' | 'failed' | 'missed' | 'skipped';
+
+/** Runs that did not happen, counted from the events that tell of them. */
+const OUTCOME_OF_EVENT: Record<string, RunOutcome> = {
+  MissedRuns: 'missed',
+  MissedSchedule: 'missed',
+  RunSkipped: 'skipped',
+};
