@@ -12,6 +12,7 @@ import { startEmulator } from '../src/emulator/server.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
+import { fleetSvg, statusTimeline } from './fleet-chart.js';
 import { type NodeMemory, readNodeMemory } from './node-memory.js';
 import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
 import { percentile, sampleProcess } from './process-stats.js';
@@ -200,6 +201,15 @@ async function main(): Promise<void> {
       `operator reconciled its first resource ${firstCreateAt - first.spawnedAt} ms after starting; applying ${N - 1} more`,
     );
     const started = Date.now();
+    // AWS calls per operation, read from the emulator every second, for the picture.
+    const callSamples: { at: number; calls: Record<string, number> }[] = [];
+    const callSampler = setInterval(async () => {
+      const { operations } = await admin<{ operations: Record<string, { calls: number }> }>('stats');
+      callSamples.push({
+        at: Date.now(),
+        calls: Object.fromEntries(Object.entries(operations).map(([op, s]) => [op, s.calls])),
+      });
+    }, 1_000);
     const queue = Array.from({ length: N - 1 }, (_, i) => i + 1);
     await Promise.all(
       Array.from({ length: 32 }, async () => {
@@ -212,6 +222,7 @@ async function main(): Promise<void> {
     );
     await allTerminal(N);
     const finished = Date.now();
+    clearInterval(callSampler);
     await new Promise((r) => setTimeout(r, 5_000));
     const atRest = sampleProcess(first.child.pid!);
     // Where the resting memory sits, as Node sees it: V8 heap, memory outside it (buffers, TLS), and RSS.
@@ -350,6 +361,26 @@ async function main(): Promise<void> {
       `| restart → all re-verified (AWS calls) | ${result.operator.restartToReverifiedMs} ms (${JSON.stringify(Object.fromEntries(Object.entries(restartStats).map(([k, v]) => [k, v.calls])))}) |`,
     ].join('\n');
     writeFileSync(join(values.out, `${stamp}.md`), `${table}\n`);
+    const svg = await fleetSvg({
+      title: `${N} jobs on ${D} datasets, ${jobSeconds} s each, AWS limit ${rate}/s: wall ${wallSeconds.toFixed(0)} s, ${result.wallOverFloor.toFixed(2)}× the floor`,
+      statuses: statusTimeline(applied, seen, started, finished),
+      calls: callSamples.slice(1).flatMap((s, i) =>
+        Object.entries(s.calls).map(([operation, calls]) => ({
+          t: Math.round((s.at - started) / 1000),
+          operation,
+          perSecond:
+            (calls - (callSamples[i]?.calls[operation] ?? 0)) /
+            ((s.at - (callSamples[i]?.at ?? s.at)) / 1000 || 1),
+        })),
+      ),
+      rss: samples
+        .filter((s) => s.at >= started && s.at <= finished)
+        .map((s) => ({ t: (s.at - started) / 1000, mb: mb(s.rss) })),
+      floorSeconds,
+    });
+    writeFileSync(join(values.out, `${stamp}.svg`), svg);
+    // The picture README shows: always the latest run's.
+    writeFileSync(join(values.out, 'latest.svg'), svg);
     process.stdout.write(`${table}\n\nresults: ${join(values.out, `${stamp}.json`)}\n`);
   } finally {
     for (const child of children) child.kill('SIGKILL');
