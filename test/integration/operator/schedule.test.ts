@@ -219,6 +219,25 @@ describe('DatasetExportSchedule on a fast clock', () => {
     expect(new Set(times).size).toBe(times.length);
   });
 
+  it('skips runs missed by more than startingDeadlineSeconds, saying so', async () => {
+    stack = await startStack({ speed: 1000 });
+    // An hour of cron a real second: every run is reconciled far more than one schedule second late.
+    await stack.startOperator({ scheduleClockSpeed: 3_600 });
+    await createSchedule('strict', {
+      schedule: '0 * * * *',
+      startingDeadlineSeconds: 1,
+      concurrencyPolicy: 'Allow',
+    });
+    await until(
+      'a skipped run',
+      () => reasons('strict'),
+      (r) => r.filter((x) => x === 'MissedSchedule').length >= 2,
+    );
+    const skipped = (await stack.events('strict')).find((e) => e.reason === 'MissedSchedule');
+    expect(skipped?.note).toMatch(/^Skipped the run for .*: \d+s late, past startingDeadlineSeconds 1$/);
+    expect(await runsOf('strict')).toHaveLength(0);
+  });
+
   it('runs now on request, once per value', async () => {
     stack = await startStack({ speed: 1000 });
     await stack.startOperator({ scheduleClockSpeed: 1 });
