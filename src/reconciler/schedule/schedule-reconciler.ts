@@ -8,7 +8,6 @@ import type {
   DatasetExportScheduleStatus,
 } from '../../api/types.js';
 import type { EventSpec, Result } from '../../runtime/reconcile.js';
-import { decideSchedule } from './decide-schedule.js';
 
 /** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */
 export interface Clock {
@@ -52,6 +51,7 @@ export class ScheduleReconciler {
   async reconcile(schedule: DatasetExportSchedule, log: Logger): Promise<Result> {
     if (schedule.metadata?.deletionTimestamp) return { kind: 'none' };
     const now = this.clock.now();
+    const { decideSchedule } = await loadDecision();
     const decision = decideSchedule(schedule, this.effects.runsOf(schedule), now);
     if (decision.create) {
       const created = await this.effects.createRun(decision.create);
@@ -84,6 +84,13 @@ export class ScheduleReconciler {
 }
 
 const strip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+// cron-parser and luxon cost about 9 MB of memory: loaded with the first schedule, not by every operator.
+let decisionModule: Promise<typeof import('./decide-schedule.js')> | undefined;
+const loadDecision = () => {
+  decisionModule ??= import('./decide-schedule.js');
+  return decisionModule;
+};
 
 const MAX_WAIT_MS = 60 * 60_000;
 
