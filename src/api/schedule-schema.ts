@@ -39,6 +39,7 @@ const templateSpecSchema = {
             ...templateJobProperties.jobOutput.properties.s3DataDestination.properties,
             path: {
               ...templateJobProperties.jobOutput.properties.s3DataDestination.properties.path,
+              description: `S3 path each run's CSV files are written under. It may hold the placeholders ${PATH_PLACEHOLDERS.join(', ')}, read at the scheduled time in spec.timeZone: s3://bucket/exports/dt={yyyy}-{MM}-{dd}/.`,
               'x-kubernetes-validations': [
                 ...templateJobProperties.jobOutput.properties.s3DataDestination.properties.path[
                   'x-kubernetes-validations'

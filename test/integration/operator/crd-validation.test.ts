@@ -216,3 +216,76 @@ describe('DatasetExportJob CRD validation by the real API server', () => {
     await kubectl(['get', 'aws', '-n', namespace]);
   });
 });
+
+describe('DatasetExportSchedule CRD validation by the real API server', () => {
+  const kc = testKubeConfig();
+  let namespace: string;
+  beforeAll(async () => {
+    await installCrd();
+    namespace = await createTestNamespace(kc, 'crd-dses');
+  });
+
+  const schedule = (name: string, change: Record<string, unknown>, path = 's3://b/dt={yyyy}-{MM}-{dd}/') => ({
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'DatasetExportSchedule',
+    metadata: { name, namespace },
+    spec: {
+      schedule: '0 3 * * *',
+      jobTemplate: { spec: { ...spec(), jobOutput: { s3DataDestination: { path } } } },
+      ...change,
+    },
+  });
+
+  const refused: [string, ReturnType<typeof schedule>, RegExp][] = [
+    [
+      'TZ= in the schedule',
+      schedule('tz', { schedule: 'CRON_TZ=UTC 0 3 * * *' }),
+      /spec\.schedule: Invalid value: "CRON_TZ=UTC 0 3 \* \* \*": TZ= and CRON_TZ= are not supported in spec\.schedule: use spec\.timeZone/,
+    ],
+    [
+      'a schedule of four fields',
+      schedule('four', { schedule: '0 3 * *' }),
+      /spec\.schedule: Invalid value: "0 3 \* \*": must be five cron fields \(minute hour day-of-month month day-of-week\) or one of @yearly/,
+    ],
+    [
+      'concurrencyPolicy Replace, saying why',
+      schedule('replace', { concurrencyPolicy: 'Replace' }),
+      /spec\.concurrencyPolicy: Invalid value: "Replace": must be Forbid or Allow: Replace would have to stop the running export, and AWS cannot stop an export job/,
+    ],
+    [
+      'an unknown path placeholder',
+      schedule('placeholder', {}, 's3://b/{day}/'),
+      /spec\.jobTemplate\.spec\.jobOutput\.s3DataDestination\.path: Invalid value: "s3:\/\/b\/\{day\}\/": the only placeholders are \{yyyy\}, \{MM\}, \{dd\}, \{HH\}, \{mm\}/,
+    ],
+    [
+      'a name too long for its runs',
+      schedule('x'.repeat(53), {}),
+      /metadata\.name may be at most 52 characters, so that run names \(<name>-<minutes since the epoch>\) fit/,
+    ],
+    [
+      'a negative history limit',
+      schedule('history', { successfulJobsHistoryLimit: -1 }),
+      /spec\.successfulJobsHistoryLimit: Invalid value: -1: spec\.successfulJobsHistoryLimit in body should be greater than or equal to 0/,
+    ],
+  ];
+
+  it.each(refused)('kubectl apply rejects %s, naming the field', async (_name, body, message) => {
+    await expect(kubectl(['apply', '-f', '-'], JSON.stringify(body))).rejects.toThrow(message);
+  });
+
+  it('accepts a valid schedule and fills in the defaults', async () => {
+    await kubectl(['apply', '-f', '-'], JSON.stringify(schedule('valid', { timeZone: 'Europe/Berlin' })));
+    const stored = JSON.parse(await kubectl(['get', 'dses', 'valid', '-n', namespace, '-o', 'json'])) as {
+      spec: Record<string, unknown>;
+    };
+    expect(stored.spec).toMatchObject({
+      suspend: false,
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+    });
+    expect(await kubectl(['explain', 'dses.spec.jobTemplate.spec.jobOutput.s3DataDestination.path'])).toMatch(
+      /placeholders/,
+    );
+  });
+});
