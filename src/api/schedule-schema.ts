@@ -1,7 +1,7 @@
 //! The DatasetExportSchedule API, defined once (CRD schema, inferred types, docs): recurring exports with
 //! CronJob's semantics, each run a DatasetExportJob made from `jobTemplate`.
 import { GROUP } from './group.js';
-import { conditionSchema, specSchema as jobSpecSchema } from './schema.js';
+import { conditionSchema, specSchema as jobSpecSchema, objectProperties } from './schema.js';
 
 export const SCHEDULE_KIND = 'DatasetExportSchedule';
 export const SCHEDULE_PLURAL = 'datasetexportschedules';
@@ -220,9 +220,7 @@ export const scheduleResourceSchema = {
     'Recurring Amazon Personalize dataset exports: a DatasetExportJob per scheduled time, as a CronJob makes Jobs.',
   required: ['spec'],
   properties: {
-    apiVersion: { type: 'string', description: 'APIVersion of this object.' },
-    kind: { type: 'string', description: 'Kind of this object.' },
-    metadata: { type: 'object' },
+    ...objectProperties,
     spec: scheduleSpecSchema,
     status: scheduleStatusSchema,
   },

@@ -228,15 +228,20 @@ export const statusSchema = {
   },
 } as const;
 
+/** What every object of the API carries besides its spec and status. */
+export const objectProperties = {
+  apiVersion: { type: 'string', description: 'APIVersion of this object.' },
+  kind: { type: 'string', description: 'Kind of this object.' },
+  metadata: { type: 'object' },
+} as const;
+
 export const resourceSchema = {
   type: 'object',
   description:
     'An Amazon Personalize dataset export job: the operator creates it once (CreateDatasetExportJob) and mirrors its status until it is ACTIVE or CREATE FAILED.',
   required: ['spec'],
   properties: {
-    apiVersion: { type: 'string', description: 'APIVersion of this object.' },
-    kind: { type: 'string', description: 'Kind of this object.' },
-    metadata: { type: 'object' },
+    ...objectProperties,
     spec: specSchema,
     status: statusSchema,
   },

@@ -5,7 +5,6 @@ import {
   DescribeDatasetExportJobCommand,
   ListDatasetExportJobsCommand,
   ListTagsForResourceCommand,
-  type PersonalizeClient,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
   TagResourceCommand,
@@ -50,21 +49,13 @@ export class PersonalizeGateway implements PersonalizeApi {
     this.pool = new ClientPool(options);
   }
 
-  private send<T>(
-    identity: Identity,
-    operation: string,
-    send: (client: PersonalizeClient, options: { abortSignal: AbortSignal }) => Promise<T>,
-  ): Promise<T> {
-    return this.pool.send(identity, operation, send);
-  }
-
   private count(operation: string, outcome: string): void {
     this.options.count?.(operation, outcome);
   }
 
   async describe(identity: Identity, log: Logger): Promise<Observation> {
     try {
-      const out = await this.send(identity, 'DescribeDatasetExportJob', (c, o) =>
+      const out = await this.pool.send(identity, 'DescribeDatasetExportJob', (c, o) =>
         c.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn }), o),
       );
       this.count('DescribeDatasetExportJob', 'OK');
@@ -107,7 +98,7 @@ export class PersonalizeGateway implements PersonalizeApi {
     log: Logger,
   ): Promise<CreateResult> {
     try {
-      const out = await this.send(identity, 'CreateDatasetExportJob', (c, o) =>
+      const out = await this.pool.send(identity, 'CreateDatasetExportJob', (c, o) =>
         c.send(new CreateDatasetExportJobCommand(input), o),
       );
       this.count('CreateDatasetExportJob', 'OK');
@@ -157,7 +148,7 @@ export class PersonalizeGateway implements PersonalizeApi {
     let nextToken: string | undefined;
     try {
       for (let page = 0; page < (this.options.listMaxPages ?? 20); page++) {
-        const out = await this.send(identity, 'ListDatasetExportJobs', (c, o) =>
+        const out = await this.pool.send(identity, 'ListDatasetExportJobs', (c, o) =>
           c.send(new ListDatasetExportJobsCommand({ datasetArn, maxResults: 100, nextToken }), o),
         );
         this.count('ListDatasetExportJobs', 'OK');
@@ -185,7 +176,7 @@ export class PersonalizeGateway implements PersonalizeApi {
   /** The job's tags in AWS (ListTagsForResource). */
   async tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed> {
     try {
-      const out = await this.send(identity, 'ListTagsForResource', (c, o) =>
+      const out = await this.pool.send(identity, 'ListTagsForResource', (c, o) =>
         c.send(new ListTagsForResourceCommand({ resourceArn: identity.arn }), o),
       );
       this.count('ListTagsForResource', 'OK');
@@ -205,14 +196,14 @@ export class PersonalizeGateway implements PersonalizeApi {
     let operation = 'TagResource';
     try {
       if (tags.length) {
-        await this.send(identity, operation, (c, o) =>
+        await this.pool.send(identity, operation, (c, o) =>
           c.send(new TagResourceCommand({ resourceArn: identity.arn, tags }), o),
         );
         this.count(operation, 'OK');
       }
       operation = 'UntagResource';
       if (plan.remove.length) {
-        await this.send(identity, operation, (c, o) =>
+        await this.pool.send(identity, operation, (c, o) =>
           c.send(new UntagResourceCommand({ resourceArn: identity.arn, tagKeys: plan.remove }), o),
         );
         this.count(operation, 'OK');

@@ -11,15 +11,13 @@ export class PreflightError extends Error {
   override readonly name = 'PreflightError';
 }
 
-const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
+const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
   Promise.race([
     promise,
     new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms).unref(),
     ),
-  ]).catch((err: unknown) => {
-    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { what });
-  });
+  ]);
 
 /** Lists one object of each kind where the operator will watch: the cluster answers, the CRDs are served, RBAC allows. */
 export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[], kubeconfigFlag?: string) {
@@ -46,7 +44,7 @@ export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[],
         : api.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit: 1 });
     for (const namespace of namespaces.length ? namespaces : ['']) {
       try {
-        await within(15_000, 'list', list(namespace));
+        await within(15_000, list(namespace));
       } catch (err) {
         const code = (err as { code?: unknown }).code;
         const where = namespace ? ` in namespace ${namespace}` : ' cluster-wide';
@@ -69,7 +67,7 @@ export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[],
 /** Resolves the SDK's default credential chain once: the operator cannot call AWS (nor assume roles) without it. */
 export async function checkAwsCredentials(): Promise<void> {
   try {
-    await within(20_000, 'credentials', fromNodeProviderChain()());
+    await within(20_000, fromNodeProviderChain()());
   } catch (err) {
     throw new PreflightError(
       `no AWS credentials: the SDK's default chain found none (${(err as Error).message}). Give them as on any AWS SDK client: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or IRSA / EKS Pod Identity in a cluster. Against the emulator any values do, for example AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local.`,

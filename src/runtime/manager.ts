@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { Controller, type ControllerOptions } from './controller.js';
 import { serve } from './http-server.js';
 import { PooledKubeConfig } from './kube-config.js';
-import { LeaderElector } from './leader-election.js';
+import { type LeaderElectionOptions, LeaderElector } from './leader-election.js';
 import { RuntimeMetrics } from './metrics.js';
 
 export interface ManagerOptions {
@@ -16,14 +16,7 @@ export interface ManagerOptions {
   /** Where /healthz and /readyz are served; not served when absent. */
   healthAddr?: { host: string; port: number };
   /** Reconcile only while holding this Lease; without it, reconcile at once (one replica). */
-  leaderElection?: {
-    namespace: string;
-    name: string;
-    identity: string;
-    leaseDurationMs: number;
-    renewDeadlineMs: number;
-    retryPeriodMs: number;
-  };
+  leaderElection?: Omit<LeaderElectionOptions, 'kubeConfig' | 'logger'>;
   /** Called when leadership is lost; the CLI exits so that a fresh process campaigns again. */
   onLeadershipLost?: () => void;
 }
