@@ -30,3 +30,16 @@ export async function readNodeMemory(metricsUrl: string): Promise<NodeMemory | u
     heapSpacesMb,
   };
 }
+
+/** The operator's adaptive client rate per operation (calls per second), from its /metrics. */
+export async function readClientRates(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await fetch(metricsUrl)
+    .then((r) => r.text())
+    .catch(() => '');
+  const rates: Record<string, number> = {};
+  for (const [, labels, value] of text.matchAll(/^personalize_operator_aws_rate_limit\{([^}]*)\} (\S+)$/gm)) {
+    const operation = /operation="([^"]*)"/.exec(labels ?? '')?.[1];
+    if (operation) rates[operation] = Math.round(Number(value) * 10) / 10;
+  }
+  return rates;
+}

@@ -13,7 +13,7 @@ import { startControlPlane } from '../src/local/control-plane.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { fleetSvg, statusTimeline } from './fleet-chart.js';
-import { type NodeMemory, readNodeMemory } from './node-memory.js';
+import { type NodeMemory, readClientRates, readNodeMemory } from './node-memory.js';
 import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
 import { percentile, sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
@@ -149,11 +149,11 @@ async function main(): Promise<void> {
         kubeconfigPath: controlPlane.kubeconfigPath,
         namespace,
         personalizeEndpoint: emulator.url,
+        // The operator is not told the server's rate (AWS publishes none): it starts at its own default and
+        // adapts, unless --client-rate/--client-burst say otherwise.
         args: [
-          '--aws-rate',
-          values['client-rate'] ?? String(rate),
-          '--aws-burst',
-          values['client-burst'] ?? String(burst),
+          ...(values['client-rate'] ? ['--aws-rate', values['client-rate']] : []),
+          ...(values['client-burst'] ? ['--aws-burst', values['client-burst']] : []),
           '--concurrency',
           values.concurrency,
           '--status-source',
@@ -223,6 +223,7 @@ async function main(): Promise<void> {
     await allTerminal(N);
     const finished = Date.now();
     clearInterval(callSampler);
+    const clientRates = await readClientRates(firstMetricsUrl);
     await new Promise((r) => setTimeout(r, 5_000));
     const atRest = sampleProcess(first.child.pid!);
     // Where the resting memory sits, as Node sees it: V8 heap, memory outside it (buffers, TLS), and RSS.
@@ -304,8 +305,8 @@ async function main(): Promise<void> {
         burst,
         statusSource: values['status-source'],
         concurrency: values.concurrency,
-        clientRate: values['client-rate'] ?? rate,
-        clientBurst: values['client-burst'] ?? burst,
+        clientRate: values['client-rate'] ?? 'operator default',
+        clientBurst: values['client-burst'] ?? 'operator default',
         nodeOptions: operatorNodeOptions(values['node-options']),
       },
       wallSeconds,
@@ -324,6 +325,14 @@ async function main(): Promise<void> {
       },
       awsCallsPerJob: Object.fromEntries(Object.entries(stats).map(([op, s]) => [op, s.calls / N])),
       awsOutcomes: stats,
+      throttled: Object.fromEntries(
+        Object.entries(stats).map(([op, s]) => {
+          const refused = s.outcomes.LimitExceededException ?? 0;
+          return [op, { calls: s.calls, throttled: refused, share: refused / Math.max(1, s.calls) }];
+        }),
+      ),
+      successfulCreatesPerJob: (stats.CreateDatasetExportJob?.outcomes.OK ?? 0) / N,
+      clientRatesReached: clientRates,
       statusReadCalls: reads,
       ackPolicyStatusReadCalls: ackDescribes,
       ackRatio: ackDescribes / Math.max(1, reads),
@@ -351,7 +360,14 @@ async function main(): Promise<void> {
       `| wall time until all terminal | ${wallSeconds.toFixed(1)} s (floor ${floorSeconds.toFixed(1)} s, ratio ${result.wallOverFloor.toFixed(2)}) |`,
       `| apply → Create p50 / p95 / p99 | ${result.createLatencyMs.p50} / ${result.createLatencyMs.p95} / ${result.createLatencyMs.p99} ms |`,
       `| AWS transition → .status p50 / p95 / p99 | ${result.statusLagMs.p50} / ${result.statusLagMs.p95} / ${result.statusLagMs.p99} ms |`,
-      ...Object.entries(result.awsCallsPerJob).map(([op, v]) => `| ${op} per job | ${v.toFixed(2)} |`),
+      ...Object.entries(result.awsCallsPerJob).map(
+        ([op, v]) =>
+          `| ${op} per job (throttled share) | ${v.toFixed(2)} (${(100 * (result.throttled[op]?.share ?? 0)).toFixed(2)} %) |`,
+      ),
+      `| successful Creates per job | ${result.successfulCreatesPerJob.toFixed(2)} |`,
+      `| client rate reached (calls/s) | ${Object.entries(clientRates)
+        .map(([op, r]) => `${op} ${r}`)
+        .join(', ')} |`,
       `| status-reading calls: ours vs ACK policy | ${reads} vs ${ackDescribes} (ACK makes ${result.ackRatio.toFixed(1)}×) |`,
       `| status writes per job (observed transitions) | ${result.statusWritesPerJob.toFixed(2)} (${result.observedTransitionsPerJob.toFixed(2)}) |`,
       `| events per job | ${result.eventsPerJob.toFixed(2)} |`,

@@ -116,6 +116,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     listFreshMs: Math.min(2_000, (options.pollMinMs ?? 5_000) / 2),
     logger,
     count: (operation, outcome) => metrics.awsRequests.inc({ operation, outcome }),
+    throttled: (operation) => metrics.awsThrottledAttempts.inc({ operation }),
   });
   const namespaces = new NamespaceAnnotationReader(kubeConfig, logger);
   // Resources by the job ARN their status records: who else manages a job, without a scan of the cache.
@@ -190,6 +191,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
   });
   manager.addCollector(() => metrics.collect(controller.list()));
+  manager.addCollector(() => metrics.collectRates(gateway.rates()));
   await manager.start();
   logger.info(
     { namespaces: options.namespaces?.length ? options.namespaces : 'all', region: options.region },

@@ -1,7 +1,13 @@
-//! The SDK clients behind the gateway: one per (region, role), reused; every call paced by the shared rate
-//! limiter and bounded by a timeout.
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
+//! The SDK clients behind the gateway: one per (account, region, role), reused; every attempt paced by the
+//! shared adaptive rate limiter and every call bounded by a timeout.
+import {
+  PersonalizeClient,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-personalize';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
+import { isThrottling } from './errors.js';
 import type { Identity } from './observation.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -11,7 +17,7 @@ export interface ClientPoolOptions {
   maxAttempts?: number;
   /** STS endpoint override for role assumption (the emulator serves STS too). */
   stsEndpoint?: string;
-  /** Client-side rate per (account, region, operation), shared by every call. */
+  /** Starting client-side rate per (account, region, operation), shared by every call; it adapts from there. */
   rateLimit?: { perSecond: number; burst: number };
   /**
    * The longest one call may take, the SDK's retries included (default 20 s): a hung answer then costs a
@@ -20,6 +26,8 @@ export interface ClientPoolOptions {
   timeoutMs?: number;
   /** The longest a TCP/TLS connection may take to open (default 5 s). */
   connectTimeoutMs?: number;
+  /** Told of each throttled attempt, the SDK's retries included. */
+  throttled?: (operation: string) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -35,11 +43,11 @@ export class ClientPool {
   }
 
   /**
-   * One client per (region, role), reused. A role is assumed through STS; the SDK caches the temporary
-   * credentials and refreshes them before they expire.
+   * One client per (account, region, role), reused. A role is assumed through STS; the SDK caches the
+   * temporary credentials and refreshes them before they expire.
    */
-  client(region: string, roleArn?: string): PersonalizeClient {
-    const key = `${region}|${roleArn ?? ''}`;
+  private client({ account, region, roleArn }: Identity): PersonalizeClient {
+    const key = `${account}|${region}|${roleArn ?? ''}`;
     let client = this.clients.get(key);
     if (!client) {
       client = new PersonalizeClient({
@@ -66,9 +74,50 @@ export class ClientPool {
             }
           : {}),
       });
+      this.paceAttempts(client, `${account}|${region}`);
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /**
+   * Every attempt, the SDK's retries included, reports to the limiter: a throttle the SDK retried away still
+   * cuts the rate. A retry also waits for a token (the first attempt took one in `send`).
+   */
+  private paceAttempts(client: PersonalizeClient, scope: string): void {
+    const attempted = new WeakSet<object>();
+    const pace: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> =
+      (next, context) => async (args) => {
+        const operation = String(context.commandName).replace(/Command$/, '');
+        const key = `${scope}|${operation}`;
+        if (attempted.has(context)) await this.limiter.take(key);
+        attempted.add(context);
+        const sentAt = Date.now();
+        try {
+          const out = await next(args);
+          this.limiter.succeeded(key);
+          return out;
+        } catch (err) {
+          if (isThrottling(err)) {
+            this.limiter.throttled(key, sentAt);
+            this.options.throttled?.(operation);
+          }
+          throw err;
+        }
+      };
+    client.middlewareStack.addRelativeTo(pace, {
+      name: 'personalizeOperatorPacing',
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+    });
+  }
+
+  /** Each (account, region, operation)'s current rate, calls per second. */
+  rates(): { account: string; region: string; operation: string; perSecond: number }[] {
+    return this.limiter.rates().map(([key, perSecond]) => {
+      const [account = '', region = '', operation = ''] = key.split('|');
+      return { account, region, operation, perSecond };
+    });
   }
 
   private get timeoutMs(): number {
@@ -84,7 +133,7 @@ export class ClientPool {
     await this.limiter.take(`${identity.account}|${identity.region}|${operation}`);
     const abortSignal = AbortSignal.timeout(this.timeoutMs);
     try {
-      return await send(this.client(identity.region, identity.roleArn), { abortSignal });
+      return await send(this.client(identity), { abortSignal });
     } catch (err) {
       if (!abortSignal.aborted) throw err;
       throw Object.assign(new Error(`${operation} got no answer within ${this.timeoutMs / 1000}s`), {

@@ -46,6 +46,12 @@ interface SdkErrorShape {
 }
 
 const THROTTLED = 'Throttled';
+
+/** AWS said the request rate is too high (any of its throttling codes, or HTTP 429). */
+export function isThrottling(err: unknown): boolean {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as SdkErrorShape;
+  return THROTTLING.has(e.name ?? e.code ?? '') || e.$metadata?.httpStatusCode === 429;
+}
 const UNAVAILABLE = 'AWSUnavailable';
 
 /** What these errors mean for a call on the job itself (its tags), where the general reasons speak of the dataset. */
@@ -65,7 +71,7 @@ export function classifyAwsError(err: unknown, subject: 'dataset' | 'job' = 'dat
   const status = e.$metadata?.httpStatusCode;
   const requestId = e.$metadata?.requestId;
   const base = { code, message, ...(requestId ? { requestId } : {}) };
-  if (THROTTLING.has(code) || status === 429) return { ...base, class: 'transient', reason: THROTTLED };
+  if (isThrottling(err)) return { ...base, class: 'transient', reason: THROTTLED };
   const actionable = (subject === 'job' ? JOB_REASONS[code] : undefined) ?? ACTIONABLE_REASONS[code];
   if (actionable) return { ...base, class: 'actionable', reason: actionable };
   if (status !== undefined && status >= 400 && status < 500)

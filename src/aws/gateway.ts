@@ -49,6 +49,11 @@ export class PersonalizeGateway implements PersonalizeApi {
     this.pool = new ClientPool(options);
   }
 
+  /** Each (account, region, operation)'s adaptive client rate, calls per second. */
+  rates(): ReturnType<ClientPool['rates']> {
+    return this.pool.rates();
+  }
+
   private count(operation: string, outcome: string): void {
     this.options.count?.(operation, outcome);
   }

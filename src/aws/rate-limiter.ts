@@ -1,51 +1,98 @@
-//! A token bucket per key, shared by every call with that key.
+//! A token bucket per key whose rate adapts to the service's throttling, shared by every call with that key.
+import { AdaptiveRate } from './adaptive-rate.js';
+
+interface Bucket {
+  rate: AdaptiveRate;
+  tokens: number;
+  last: number;
+  queue: (() => void)[];
+  timer?: NodeJS.Timeout;
+  /** When a call last had to wait for a token: the rate, not the work, was what held calls back. */
+  waitedAt: number;
+}
+
+/** How long after a call waited the rate still counts as the bottleneck. */
+const SATURATED_FOR_MS = 1_000;
+
 /**
- * Token buckets by key (the gateway uses account, region and operation): every call waits for a token, so a
- * large fleet stays under AWS's request rate instead of being throttled.
+ * Token buckets by key (the client pool uses account, region and operation): every call waits for a token, and
+ * each bucket's rate is found by probing (see AdaptiveRate), so a large fleet runs at what the service takes
+ * without being told it.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<
-    string,
-    { tokens: number; last: number; queue: (() => void)[]; timer?: NodeJS.Timeout }
-  >();
+  private readonly buckets = new Map<string, Bucket>();
+
+  /** A bucket holds this many seconds of its current rate: a cut rate also bursts less after a pause. */
+  private readonly burstSeconds: number;
 
   constructor(
     private readonly perSecond: number,
-    private readonly burst: number,
-  ) {}
+    burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.burstSeconds = burst / perSecond;
+  }
 
   take(key: string): Promise<void> {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = { tokens: this.burst, last: Date.now(), queue: [] };
-      this.buckets.set(key, bucket);
-    }
+    const bucket = this.bucket(key);
     this.refill(bucket);
     if (bucket.queue.length === 0 && bucket.tokens >= 1) {
       bucket.tokens--;
       return Promise.resolve();
     }
-    const b = bucket;
+    bucket.waitedAt = this.now();
     return new Promise((resolve) => {
-      b.queue.push(resolve);
-      this.drainLater(b);
+      bucket.queue.push(resolve);
+      this.drainLater(bucket);
     });
   }
 
-  private refill(bucket: { tokens: number; last: number }): void {
-    const now = Date.now();
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.last) / 1000) * this.perSecond);
+  /** A call with this key sent at `sentAt` was throttled: the rate is cut and the tokens saved up are dropped. */
+  throttled(key: string, sentAt: number): void {
+    const bucket = this.bucket(key);
+    this.refill(bucket);
+    if (bucket.rate.throttled(this.now(), sentAt)) bucket.tokens = Math.min(bucket.tokens, 0);
+  }
+
+  succeeded(key: string): void {
+    const bucket = this.bucket(key);
+    const now = this.now();
+    bucket.rate.succeeded(now, now - bucket.waitedAt < SATURATED_FOR_MS);
+  }
+
+  /** Each key's current rate (calls per second), for metrics. */
+  rates(): [key: string, perSecond: number][] {
+    return [...this.buckets].map(([key, bucket]) => [key, bucket.rate.rate]);
+  }
+
+  private bucket(key: string): Bucket {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        rate: new AdaptiveRate({ initial: this.perSecond }),
+        tokens: this.perSecond * this.burstSeconds,
+        last: this.now(),
+        queue: [],
+        waitedAt: Number.NEGATIVE_INFINITY,
+      };
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private refill(bucket: Bucket): void {
+    const now = this.now();
+    const rate = bucket.rate.rate;
+    bucket.tokens = Math.min(
+      Math.max(1, rate * this.burstSeconds),
+      bucket.tokens + ((now - bucket.last) / 1000) * rate,
+    );
     bucket.last = now;
   }
 
-  private drainLater(bucket: {
-    tokens: number;
-    last: number;
-    queue: (() => void)[];
-    timer?: NodeJS.Timeout;
-  }): void {
+  private drainLater(bucket: Bucket): void {
     if (bucket.timer) return;
-    const wait = Math.max(1, ((1 - bucket.tokens) / this.perSecond) * 1000);
+    const wait = Math.max(1, ((1 - bucket.tokens) / bucket.rate.rate) * 1000);
     bucket.timer = setTimeout(() => {
       bucket.timer = undefined;
       this.refill(bucket);

@@ -19,8 +19,9 @@ resolve, and exits 1 naming what is missing.
   --sts-endpoint URL            STS endpoint override, for namespaces that name a role to assume
   --status-source list|describe how status is read: one ListDatasetExportJobs per dataset (default) or one
                                 DescribeDatasetExportJob per job
-  --aws-rate N                  requests per second per account, region and operation (default 10)
-  --aws-burst N                 burst of that rate (default 20)
+  --aws-rate N                  starting requests per second per account, region and operation; lowered when
+                                AWS throttles, raised while calls wait on it (default 10)
+  --aws-burst N                 burst at the starting rate, scaled with the rate (default 20)
   --aws-timeout DURATION        the longest one AWS call may take, retries included (default 20s)
   --aws-connect-timeout DURATION  the longest a connection to AWS may take to open (default 5s)
   --namespace NS                watch only this namespace (repeatable; default all)

@@ -8,6 +8,8 @@ import { findCondition } from '../reconciler/conditions.js';
  */
 export class PersonalizeMetrics {
   readonly awsRequests: Counter<'operation' | 'outcome'>;
+  readonly awsThrottledAttempts: Counter<'operation'>;
+  readonly awsRateLimit: Gauge<'account' | 'region' | 'operation'>;
   readonly statusWrites: Counter;
   readonly jobs: Gauge<'status'>;
   readonly resourcesBySync: Gauge<'sync' | 'stalled'>;
@@ -21,6 +23,18 @@ export class PersonalizeMetrics {
       name: 'personalize_operator_aws_requests_total',
       help: 'Calls to Amazon Personalize by operation and outcome (OK or the error code)',
       labelNames: ['operation', 'outcome'] as const,
+      registers,
+    });
+    this.awsThrottledAttempts = new Counter({
+      name: 'personalize_operator_aws_throttled_attempts_total',
+      help: 'Attempts Amazon Personalize throttled, by operation, the SDK retries included (a retried throttle still counts)',
+      labelNames: ['operation'] as const,
+      registers,
+    });
+    this.awsRateLimit = new Gauge({
+      name: 'personalize_operator_aws_rate_limit',
+      help: 'The client-side rate (calls per second) each operation is paced at per account and region, adapted to AWS throttling',
+      labelNames: ['account', 'region', 'operation'] as const,
       registers,
     });
     this.statusWrites = new Counter({
@@ -72,6 +86,14 @@ export class PersonalizeMetrics {
           Date.parse(next) / 1000,
         );
     }
+  }
+
+  /** The adaptive client rates as they stand. */
+  collectRates(
+    rates: Iterable<{ account: string; region: string; operation: string; perSecond: number }>,
+  ): void {
+    this.awsRateLimit.reset();
+    for (const { perSecond, ...labels } of rates) this.awsRateLimit.set(labels, perSecond);
   }
 
   /** Refreshes the gauges read from the cache rather than counted. */
