@@ -117,6 +117,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     logger,
     count: (operation, outcome) => metrics.awsRequests.inc({ operation, outcome }),
     throttled: (operation) => metrics.awsThrottledAttempts.inc({ operation }),
+    // A dataset's poller saw a job move: its resource reconciles now, from that listing.
+    changed: (key) => controller.wake(key),
   });
   const namespaces = new NamespaceAnnotationReader(kubeConfig, logger);
   // Resources by the job ARN their status records: who else manages a job, without a scan of the cache.

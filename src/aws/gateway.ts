@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import type { Logger } from 'pino';
 import { ClientPool, type ClientPoolOptions } from './client-pool.js';
+import { DatasetPoller } from './dataset-poller.js';
 import { classifyAwsError } from './errors.js';
 import type {
   CreateResult,
@@ -28,8 +29,10 @@ export interface GatewayOptions extends ClientPoolOptions {
   logger: Logger;
   /** Told each call's operation and outcome (OK or the error code), for metrics. */
   count?: (operation: string, outcome: string) => void;
-  /** A dataset's listing is reused for this long (ms) after it completes. */
+  /** A dataset's listing answers lookups of jobs nobody watches for this long (ms). */
   listFreshMs?: number;
+  /** Told the key a watched job was watched with when its status moves. */
+  changed?: (key: string) => void;
   /** Pages (of 100) read per listing; older jobs beyond them are described one by one. */
   listMaxPages?: number;
 }
@@ -40,13 +43,16 @@ export interface GatewayOptions extends ClientPoolOptions {
  */
 export class PersonalizeGateway implements PersonalizeApi {
   private readonly pool: ClientPool;
-  private readonly sweeps = new Map<
-    string,
-    { at: number; done: boolean; jobs: ReturnType<PersonalizeGateway['sweep']> }
-  >();
+  private readonly poller: DatasetPoller;
 
   constructor(private readonly options: GatewayOptions) {
     this.pool = new ClientPool(options);
+    this.poller = new DatasetPoller({
+      sweep: (identity, datasetArn, enough, log) => this.sweep(identity, datasetArn, enough, log),
+      changed: (key) => options.changed?.(key),
+      logger: options.logger,
+      freshMs: options.listFreshMs ?? 2_000,
+    });
   }
 
   /** Each (account, region, operation)'s adaptive client rate, calls per second. */
@@ -108,7 +114,15 @@ export class PersonalizeGateway implements PersonalizeApi {
       );
       this.count('CreateDatasetExportJob', 'OK');
       log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
-      return { kind: 'created', arn: out.datasetExportJobArn ?? identity.arn };
+      return {
+        kind: 'created',
+        job: {
+          datasetExportJobArn: out.datasetExportJobArn ?? identity.arn,
+          jobName: input.jobName ?? identity.jobName,
+          datasetArn: input.datasetArn,
+          status: 'CREATE PENDING',
+        },
+      };
     } catch (err) {
       if (err instanceof ResourceAlreadyExistsException) {
         this.count('CreateDatasetExportJob', err.name);
@@ -118,35 +132,27 @@ export class PersonalizeGateway implements PersonalizeApi {
     }
   }
 
-  /**
-   * What one ListDatasetExportJobs sweep of the job's dataset says about it: `found`, `missing` (the dataset's
-   * listing is fresh and lacks the job), or `failed`. Concurrent and recent requests for one dataset share a
-   * sweep, so a poll round costs one List per dataset instead of one Describe per job.
-   */
-  async fromList(identity: Identity, datasetArn: string, log: Logger): Promise<Observation> {
-    const key = `${identity.region}|${identity.roleArn ?? ''}|${datasetArn}`;
-    let sweep = this.sweeps.get(key);
-    if (!sweep || (sweep.done && Date.now() - sweep.at > (this.options.listFreshMs ?? 2_000))) {
-      sweep = { at: Date.now(), done: false, jobs: this.sweep(identity, datasetArn, log) };
-      this.sweeps.set(key, sweep);
-      const current = sweep;
-      void current.jobs.finally(() => {
-        current.done = true;
-        current.at = Date.now();
-      });
-    }
-    const jobs = await sweep.jobs;
-    if ('kind' in jobs) {
-      this.sweeps.delete(key);
-      return jobs;
-    }
-    const job = jobs.get(identity.arn);
-    return job ? { kind: 'found', job: { ...job, datasetArn } } : { kind: 'missing' };
+  /** The job as its dataset's listing shows it: see DatasetPoller. */
+  fromList(identity: Identity, datasetArn: string, log: Logger, maxAgeMs?: number): Promise<Observation> {
+    return this.poller.fromList(identity, datasetArn, log, maxAgeMs);
   }
 
+  watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
+    this.poller.watch(identity, datasetArn, key, everyMs, current);
+  }
+
+  forget(arn: string): void {
+    this.poller.forget(arn);
+  }
+
+  /**
+   * One ListDatasetExportJobs sweep of a dataset, page by page (newest first on AWS's own console; the order
+   * is not documented), until `enough` or the last page or `listMaxPages`.
+   */
   private async sweep(
     identity: Identity,
     datasetArn: string,
+    enough: (seen: ReadonlyMap<string, ObservedJob>) => boolean,
     log: Logger,
   ): Promise<Map<string, ObservedJob> | Failed> {
     const jobs = new Map<string, ObservedJob>();
@@ -169,7 +175,7 @@ export class PersonalizeGateway implements PersonalizeApi {
           });
         }
         nextToken = out.nextToken;
-        if (!nextToken) break;
+        if (!nextToken || enough(jobs)) break;
       }
       log.debug({ datasetArn, jobs: jobs.size }, 'listed jobs');
       return jobs;
@@ -237,6 +243,7 @@ export class PersonalizeGateway implements PersonalizeApi {
   }
 
   destroy(): void {
+    this.poller.stop();
     this.pool.destroy();
   }
 }

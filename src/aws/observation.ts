@@ -47,14 +47,28 @@ export interface TagPlan {
 
 export type Failed = { kind: 'failed'; error: ClassifiedError };
 
-export type CreateResult = { kind: 'created'; arn: string } | { kind: 'exists' } | Failed;
+/**
+ * What Create's answer tells: the job exists, CREATE PENDING (where AWS documents every job starts), or that
+ * a job of that name existed already.
+ */
+export type CreateResult = { kind: 'created'; job: ObservedJob } | { kind: 'exists' } | Failed;
 
 /** What the reconciler may ask of Amazon Personalize; the gateway implements it, tests fake it. */
 export interface PersonalizeApi {
   describe(identity: Identity, log: Logger): Promise<Observation>;
   create(identity: Identity, input: CreateDatasetExportJobCommandInput, log: Logger): Promise<CreateResult>;
-  /** The job as its dataset's listing shows it; `missing` when a fresh listing lacks it (the listing may lag). */
-  fromList(identity: Identity, datasetArn: string, log: Logger): Promise<Observation>;
+  /**
+   * The job as its dataset's listing shows it; `missing` when a listing no older than `maxAgeMs` (default:
+   * a couple of seconds) lacks it (the listing may lag).
+   */
+  fromList(identity: Identity, datasetArn: string, log: Logger, maxAgeMs?: number): Promise<Observation>;
+  /**
+   * The job is in flight: list its dataset at least every `everyMs` and report `key` when the job moves from
+   * `current`; replaces earlier terms for the job.
+   */
+  watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void;
+  /** The job needs no more polling. */
+  forget(arn: string): void;
   tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed>;
   retag(identity: Identity, plan: TagPlan, log: Logger): Promise<{ kind: 'retagged' } | Failed>;
 }

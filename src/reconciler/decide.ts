@@ -153,6 +153,7 @@ export function decide(
         ),
         events,
         requeue: terminal ? { kind: 'none' } : { kind: 'after', ms: settings.pollDelay(age) },
+        ...(terminal ? {} : { running: { job, pollMs: settings.pollDelay(age) } }),
       };
     }
   }

@@ -89,7 +89,7 @@ export class Reconciler {
       },
       jobLog,
     );
-    return this.finish(obj, decision, jobLog);
+    return this.finish(obj, this.polled(obj, identity, decision), jobLog);
   }
 
   /** Observes the job, decides, and carries out what was decided: at most one Create, then tags. */
@@ -100,7 +100,12 @@ export class Reconciler {
     { adoptionAllowed }: { adoptionAllowed: boolean },
     log: Logger,
   ): Promise<Update> {
-    let seen = await this.firstSight(obj, identity, await this.observe(obj, identity, log), log);
+    let seen = await this.firstSight(
+      obj,
+      identity,
+      await this.observe(obj, identity, settings.now, log),
+      log,
+    );
     let decision = decide(obj, identity, seen.observation, settings, {
       claimedBy: this.claimant(obj, identity.arn),
       owner: seen.owner,
@@ -110,12 +115,13 @@ export class Reconciler {
       const created = await this.gateway.create(identity, createInput(obj, identity), log);
       if (created.kind === 'created') this.rememberCreated(identity.arn, obj);
       // A job that appeared meanwhile (AlreadyExists) is described to learn whose it is. A job just created
-      // is CREATE PENDING by definition: in list mode its ARN is recorded now and the next sweep shows it.
+      // is CREATE PENDING by definition: in list mode that answer is its first observed status, written with
+      // its ARN in one status write, and the dataset's poller reports what follows.
       const after: Observation =
         created.kind === 'failed'
           ? created
           : created.kind === 'created' && this.settings.statusSource === 'list'
-            ? { kind: 'missing' }
+            ? { kind: 'found', job: created.job }
             : await this.gateway.describe(identity, log);
       const justCreated = created.kind === 'created';
       seen = justCreated ? { observation: after } : await this.firstSight(obj, identity, after, log);
@@ -134,6 +140,21 @@ export class Reconciler {
     if (claiming || needsTagSync(obj, decision))
       return this.syncTags(obj, identity, decision, seen.tags, settings, log);
     return decision;
+  }
+
+  /**
+   * In list mode a running job is read by its dataset's poller, which wakes the resource when the job moves:
+   * the resource's own requeue is only a safety net. Anything else takes the job off the poller.
+   */
+  private polled(obj: DatasetExportJob, identity: Identity, update: Update): Update {
+    if (this.settings.statusSource !== 'list') return update;
+    if (!update.running || update.status.datasetExportJobArn !== identity.arn) {
+      this.gateway.forget(identity.arn);
+      return update;
+    }
+    const { job, pollMs } = update.running;
+    this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), pollMs, job);
+    return { ...update, requeue: { kind: 'after', ms: Math.max(pollMs, this.settings.pollMaxMs) } };
   }
 
   /** The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt. */
@@ -194,6 +215,8 @@ export class Reconciler {
     for (const [arn, creator] of this.createdHere) {
       if (creator.uid === obj.metadata?.uid) this.createdHere.delete(arn);
     }
+    const arn = obj.status?.datasetExportJobArn;
+    if (arn) this.gateway.forget(arn);
   }
 
   /** Another resource that manages the job: it created it here, or its status records the ARN. */
@@ -206,9 +229,14 @@ export class Reconciler {
     return this.effects.recordedBy?.(arn, uid);
   }
 
-  private async observe(obj: DatasetExportJob, identity: Identity, log: Logger): Promise<Observation> {
+  private async observe(
+    obj: DatasetExportJob,
+    identity: Identity,
+    now: Date,
+    log: Logger,
+  ): Promise<Observation> {
     if (this.settings.statusSource === 'describe') return this.gateway.describe(identity, log);
-    const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log);
+    const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log, this.listingAge(obj, now));
     // A job to adopt is described once: a list summary does not tell what it was created with.
     const adopting =
       listed.kind === 'found' &&
@@ -221,6 +249,19 @@ export class Reconciler {
     // known before, or created here moments ago (the cache may not show its ARN yet), is described.
     const known = obj.status?.datasetExportJobArn !== undefined || this.createdHere.has(identity.arn);
     return known ? this.gateway.describe(identity, log) : { kind: 'missing' };
+  }
+
+  /**
+   * How old a dataset listing may be to answer for this resource. A running job's dataset is listed by its
+   * poller at least as often as the job needs (twice that leaves room for the poller's own timing), so a
+   * reconcile it woke, or a safety requeue, makes no call. A new resource accepts the last listing of the
+   * fastest poll: this process lists only after it started, so a job a crashed predecessor created is in it.
+   */
+  private listingAge(obj: DatasetExportJob, now: Date): number {
+    const created = obj.status?.creationDateTime;
+    if (!obj.status?.datasetExportJobArn) return this.settings.pollMinMs;
+    const age = created ? now.getTime() - Date.parse(created) : 0;
+    return 2 * Math.min(this.settings.pollMaxMs, Math.max(this.settings.pollMinMs, age / 10));
   }
 
   private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Result> {

@@ -2,7 +2,7 @@
 
 import type { Owner } from '../api/ownership.js';
 import type { DatasetExportJobStatus } from '../api/types.js';
-import type { Identity } from '../aws/observation.js';
+import type { Identity, ObservedJob } from '../aws/observation.js';
 import type { EventSpec, Result } from '../runtime/reconcile.js';
 
 export type Update = {
@@ -10,6 +10,8 @@ export type Update = {
   status: DatasetExportJobStatus;
   events: EventSpec[];
   requeue: Result;
+  /** The job runs on: what was seen of it, and how long its status may go unread. */
+  running?: { job: ObservedJob; pollMs: number };
 };
 
 export type Decision = { kind: 'create'; identity: Identity } | Update;

@@ -58,7 +58,9 @@ class FakePersonalize implements PersonalizeApi {
       },
       tags: Object.fromEntries((input.tags ?? []).map((t) => [t.tagKey ?? '', t.tagValue ?? ''])),
     });
-    return this.answerCreateWithExists ? { kind: 'exists' } : { kind: 'created', arn: identity.arn };
+    if (this.answerCreateWithExists) return { kind: 'exists' };
+    const { created: _created, tags: _tags, ...job } = this.jobs.get(identity.arn)!;
+    return { kind: 'created', job: { ...job, creationDateTime: undefined, lastUpdatedDateTime: undefined } };
   }
 
   async fromList(identity: Identity, datasetArn: string): Promise<Observation> {
@@ -69,6 +71,16 @@ class FakePersonalize implements PersonalizeApi {
     // A list summary says nothing of what the job was created with, nor of its dataset.
     const { created: _created, datasetArn: _dataset, ...summary } = withoutTags(job);
     return { kind: 'found', job: { ...summary, datasetArn } };
+  }
+
+  /** Jobs the dataset pollers watch: ARN → (resource key, longest gap between listings). */
+  readonly watched = new Map<string, { key: string; everyMs: number; status: string }>();
+  watch(identity: Identity, _datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
+    this.watched.set(identity.arn, { key, everyMs, status: current.status });
+  }
+
+  forget(arn: string): void {
+    this.watched.delete(arn);
   }
 
   async tags(identity: Identity): Promise<{ kind: 'tags'; tags: Tags } | Failed> {
@@ -166,6 +178,40 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     expect(h.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
     expect(aws.plans).toEqual([]);
     expect(result).toEqual({ kind: 'after', ms: 1_000 });
+  });
+
+  it('writes a new job once after Create, CREATE PENDING with its ARN, and hands it to its dataset poller', async () => {
+    const aws = new FakePersonalize();
+    const h = harness(aws);
+    const obj = resource();
+    const result = await h.reconciler.reconcile(obj, log);
+    expect(aws.calls).toEqual(['list', 'create']);
+    expect(h.writes).toHaveLength(1);
+    const arn = h.writes[0]!.datasetExportJobArn!;
+    expect(h.writes[0]).toMatchObject({ status: 'CREATE PENDING', jobName: expect.any(String) });
+    expect(synced(h.writes[0])).toMatchObject({ status: 'True' });
+    expect(h.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
+    // The poller reads it from now on (as fast as a new job needs); the requeue is only a safety net.
+    expect(aws.watched.get(arn)).toEqual({ key: 'ml/export', everyMs: 1_000, status: 'CREATE PENDING' });
+    expect(result).toEqual({ kind: 'after', ms: 10_000 });
+
+    // Woken when the poller saw it move: one more write, and off the poller once it is final.
+    aws.jobs.get(arn)!.status = 'ACTIVE';
+    aws.calls.length = 0;
+    expect(await h.reconciler.reconcile(h.stored(obj), log)).toEqual({ kind: 'none' });
+    expect(aws.calls).toEqual(['list']);
+    expect(h.writes).toHaveLength(2);
+    expect(aws.watched.has(arn)).toBe(false);
+  });
+
+  it('takes a job off its poller when the resource is deleted', async () => {
+    const aws = new FakePersonalize();
+    const h = harness(aws);
+    const obj = resource();
+    await h.reconciler.reconcile(obj, log);
+    expect(aws.watched.size).toBe(1);
+    h.reconciler.forget(h.stored(obj));
+    expect(aws.watched.size).toBe(0);
   });
 
   it('adopts in list mode: the summary is described once, the owner recorded, the other tags left alone', async () => {

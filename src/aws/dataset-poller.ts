@@ -1,0 +1,187 @@
+//! One poller per dataset: lists its export jobs while any is in flight, as often as the most urgent needs,
+//! and tells whose status moved.
+import type { Logger } from 'pino';
+import type { Failed, Identity, Observation, ObservedJob } from './observation.js';
+
+/** One ListDatasetExportJobs sweep of a dataset: the jobs seen, and when. */
+export interface Listing {
+  at: number;
+  jobs: Map<string, ObservedJob>;
+}
+
+/**
+ * Lists a dataset's jobs page by page; `enough` says, after each page, whether the jobs seen so far answer
+ * every question (then the sweep stops paging).
+ */
+export type Sweep = (
+  identity: Identity,
+  datasetArn: string,
+  enough: (seen: ReadonlyMap<string, ObservedJob>) => boolean,
+  log: Logger,
+) => Promise<Map<string, ObservedJob> | Failed>;
+
+interface Watched {
+  /** Who to tell when the job moves (a resource key: the poller does not know what it means). */
+  key: string;
+  /** The longest the job may go unlisted. */
+  everyMs: number;
+  /** What the watcher last saw of the job, to tell a move from a repeat. */
+  seen: string;
+}
+
+interface Dataset {
+  identity: Identity;
+  datasetArn: string;
+  watched: Map<string, Watched>;
+  listing?: Listing;
+  /** When the last sweep started, answered or not: the next is counted from it, so failures never spin. */
+  sweptAt?: number;
+  sweeping?: Promise<Listing | Failed>;
+  timer?: NodeJS.Timeout;
+  dueAt?: number;
+}
+
+export interface DatasetPollerOptions {
+  sweep: Sweep;
+  /** Told the key of each watched job whose status moved (or that vanished from a listing). */
+  changed: (key: string) => void;
+  logger: Logger;
+  /** A listing younger than this answers a lookup without a call. */
+  freshMs: number;
+  now?: () => number;
+}
+
+/** What a watcher is told about: a new status or failure reason (timestamps alone move nothing). */
+const mark = (job: ObservedJob | undefined) => (job ? `${job.status}|${job.failureReason ?? ''}` : 'missing');
+
+/**
+ * Reads scheduled per dataset, not per job: each watched job says how stale its status may get, the dataset is
+ * listed as often as the most urgent of them needs (one listing answers all of them), paging stops once every
+ * watched job is seen, and the jobs whose status moved are named to `changed`. Lookups of jobs not watched
+ * (a new resource, a restart) share the latest listing while it is fresh.
+ */
+export class DatasetPoller {
+  private readonly datasets = new Map<string, Dataset>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: DatasetPollerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The job as a listing no older than `maxAgeMs` shows it (`missing` when that listing lacks it). */
+  async fromList(
+    identity: Identity,
+    datasetArn: string,
+    log: Logger,
+    maxAgeMs?: number,
+  ): Promise<Observation> {
+    const dataset = this.dataset(identity, datasetArn);
+    const fresh = dataset.listing && this.now() - dataset.listing.at <= (maxAgeMs ?? this.options.freshMs);
+    const listing = fresh ? dataset.listing! : await this.list(dataset, log);
+    this.dropIfIdle(dataset);
+    if ('kind' in listing) return listing;
+    const job = listing.jobs.get(identity.arn);
+    return job ? { kind: 'found', job: { ...job, datasetArn } } : { kind: 'missing' };
+  }
+
+  /**
+   * The job is in flight: it must be listed at least every `everyMs`, and `key` told when it moves from
+   * `current` (what its watcher shows now). Watching again replaces the earlier terms.
+   */
+  watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
+    const dataset = this.dataset(identity, datasetArn);
+    dataset.watched.set(identity.arn, { key, everyMs, seen: mark(current) });
+    this.schedule(dataset);
+  }
+
+  /** The job needs no more listing (its watcher is gone, or it finished). */
+  forget(arn: string): void {
+    for (const dataset of this.datasets.values()) {
+      if (dataset.watched.delete(arn)) this.schedule(dataset);
+    }
+  }
+
+  stop(): void {
+    for (const dataset of this.datasets.values()) clearTimeout(dataset.timer);
+    this.datasets.clear();
+  }
+
+  private keyOf(identity: Identity, datasetArn: string): string {
+    return `${identity.account}|${identity.region}|${identity.roleArn ?? ''}|${datasetArn}`;
+  }
+
+  private dataset(identity: Identity, datasetArn: string): Dataset {
+    const key = this.keyOf(identity, datasetArn);
+    let dataset = this.datasets.get(key);
+    if (!dataset) {
+      dataset = { identity, datasetArn, watched: new Map() };
+      this.datasets.set(key, dataset);
+    }
+    return dataset;
+  }
+
+  /** A dataset with nothing in flight keeps no timer and, once its listing is stale, no memory. */
+  private dropIfIdle(dataset: Dataset): void {
+    if (dataset.watched.size || dataset.sweeping) return;
+    if (dataset.listing && this.now() - dataset.listing.at <= this.options.freshMs) return;
+    this.datasets.delete(this.keyOf(dataset.identity, dataset.datasetArn));
+  }
+
+  /** Concurrent requests for one dataset share one sweep. */
+  private list(dataset: Dataset, log: Logger): Promise<Listing | Failed> {
+    if (dataset.sweeping) return dataset.sweeping;
+    const enough = (seen: ReadonlyMap<string, ObservedJob>) =>
+      dataset.watched.size > 0 && [...dataset.watched.keys()].every((arn) => seen.has(arn));
+    dataset.sweptAt = this.now();
+    const sweeping = this.options
+      .sweep(dataset.identity, dataset.datasetArn, enough, log)
+      .then((jobs): Listing | Failed => {
+        if ('kind' in jobs) return jobs;
+        const listing = { at: this.now(), jobs };
+        dataset.listing = listing;
+        this.report(dataset, listing);
+        return listing;
+      })
+      .finally(() => {
+        dataset.sweeping = undefined;
+        this.schedule(dataset);
+      });
+    dataset.sweeping = sweeping;
+    return sweeping;
+  }
+
+  /** Tells the watchers of jobs that moved; a job seen finished needs no more listing. */
+  private report(dataset: Dataset, listing: Listing): void {
+    for (const [arn, watched] of dataset.watched) {
+      const job = listing.jobs.get(arn);
+      const seen = mark(job);
+      if (seen === watched.seen) continue;
+      watched.seen = seen;
+      if (job && (job.status === 'ACTIVE' || job.status === 'CREATE FAILED')) dataset.watched.delete(arn);
+      this.options.changed(watched.key);
+    }
+  }
+
+  /** Lists again when the most urgent watched job needs it, counted from the last sweep. */
+  private schedule(dataset: Dataset): void {
+    if (dataset.sweeping) return;
+    if (!dataset.watched.size) {
+      clearTimeout(dataset.timer);
+      dataset.timer = undefined;
+      dataset.dueAt = undefined;
+      this.dropIfIdle(dataset);
+      return;
+    }
+    const everyMs = Math.min(...[...dataset.watched.values()].map((w) => w.everyMs));
+    const dueAt = Math.max(this.now(), (dataset.sweptAt ?? this.now()) + everyMs);
+    if (dataset.timer && dataset.dueAt !== undefined && dataset.dueAt <= dueAt) return;
+    clearTimeout(dataset.timer);
+    dataset.dueAt = dueAt;
+    dataset.timer = setTimeout(() => {
+      dataset.timer = undefined;
+      dataset.dueAt = undefined;
+      void this.list(dataset, this.options.logger.child({ datasetArn: dataset.datasetArn }));
+    }, dueAt - this.now());
+    dataset.timer.unref?.();
+  }
+}
