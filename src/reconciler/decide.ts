@@ -132,6 +132,15 @@ export function decide(
         });
       }
       const terminal = TERMINAL.has(job.status);
+      // Timestamps ride with a transition: a job first shown from Create's answer (no timestamps yet) gets
+      // them with its next status, not in a status write of their own.
+      const showTimes =
+        obj.status?.status !== job.status ||
+        obj.status?.failureReason !== job.failureReason ||
+        obj.status?.creationDateTime !== undefined;
+      const times = showTimes
+        ? { creationDateTime: iso(job.creationDateTime), lastUpdatedDateTime: iso(job.lastUpdatedDateTime) }
+        : {};
       const age = job.creationDateTime ? now.getTime() - job.creationDateTime.getTime() : 0;
       return {
         kind: 'update',
@@ -143,8 +152,7 @@ export function decide(
             region: identity.region,
             status: job.status,
             failureReason: job.failureReason,
-            creationDateTime: iso(job.creationDateTime),
-            lastUpdatedDateTime: iso(job.lastUpdatedDateTime),
+            ...times,
             ...(justCreated ? { tags: obj.spec.tags } : {}),
             ...handled(obj),
           },

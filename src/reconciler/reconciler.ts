@@ -89,7 +89,7 @@ export class Reconciler {
       },
       jobLog,
     );
-    return this.finish(obj, this.polled(obj, identity, decision), jobLog);
+    return this.finish(obj, decision, jobLog, identity);
   }
 
   /** Observes the job, decides, and carries out what was decided: at most one Create, then tags. */
@@ -143,23 +143,24 @@ export class Reconciler {
   }
 
   /**
-   * In list mode a running job is read by its dataset's poller, which wakes the resource when the job moves:
-   * the resource's own requeue is only a safety net. Anything else takes the job off the poller.
+   * The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt; in list mode
+   * a running job is read by its dataset's poller, which wakes the resource when the job moves (the
+   * resource's own requeue is then only a safety net), and any other outcome (paused, failed, final) takes
+   * the job off the poller.
    */
-  private polled(obj: DatasetExportJob, identity: Identity, update: Update): Update {
-    if (this.settings.statusSource !== 'list') return update;
-    if (!update.running || update.status.datasetExportJobArn !== identity.arn) {
-      this.gateway.forget(identity.arn);
-      return update;
+  private finish(obj: DatasetExportJob, update: Update, log: Logger, identity?: Identity): Promise<Result> {
+    const resumed = withResumed(obj, update);
+    if (this.settings.statusSource !== 'list') return this.apply(obj, resumed, log);
+    const running =
+      identity && update.status.datasetExportJobArn === identity.arn ? update.running : undefined;
+    if (!identity || !running) {
+      const arn = obj.status?.datasetExportJobArn ?? identity?.arn;
+      if (arn) this.gateway.forget(arn);
+      return this.apply(obj, resumed, log);
     }
-    const { job, pollMs } = update.running;
-    this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), pollMs, job);
-    return { ...update, requeue: { kind: 'after', ms: Math.max(pollMs, this.settings.pollMaxMs) } };
-  }
-
-  /** The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt. */
-  private finish(obj: DatasetExportJob, update: Update, log: Logger): Promise<Result> {
-    return this.apply(obj, withResumed(obj, update), log);
+    this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), running.pollMs, running.job);
+    const safetyMs = Math.max(running.pollMs, this.settings.pollMaxMs);
+    return this.apply(obj, { ...resumed, requeue: { kind: 'after', ms: safetyMs } }, log);
   }
 
   /**
@@ -173,6 +174,9 @@ export class Reconciler {
     log: Logger,
   ): Promise<{ observation: Observation; owner?: Owner; tags?: Tags }> {
     if (observation.kind !== 'found' || obj.status?.datasetExportJobArn !== undefined) return { observation };
+    // Created by this process for this very resource (its status write was lost): no need to ask AWS.
+    const creator = this.createdHere.get(identity.arn);
+    if (creator?.uid === obj.metadata?.uid) return { observation, owner: ownerOf(ownerTags(obj)) };
     const read = await this.gateway.tags(identity, log);
     if (read.kind === 'failed') return { observation: read };
     return { observation, owner: ownerOf(read.tags), tags: read.tags };

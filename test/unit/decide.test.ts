@@ -586,6 +586,25 @@ describe('tags', () => {
     expect(tagPlan({ a: '' }, {})).toEqual({ set: { a: '' }, remove: [] });
   });
 
+  it("shows a job from Create's answer without timestamps, and adds them with its next status, not alone", () => {
+    const r = resource();
+    const pending = { ...job('CREATE PENDING'), creationDateTime: undefined, lastUpdatedDateTime: undefined };
+    const created = update(
+      decide(r, identity, { kind: 'found', job: pending }, settings, { justCreated: true }),
+    );
+    expect(created.status).toMatchObject({ status: 'CREATE PENDING', datasetExportJobArn: identity.arn });
+    expect(created.status.creationDateTime).toBeUndefined();
+    const shown = resource({ status: created.status });
+    // Listed later, still CREATE PENDING but with AWS's timestamps: nothing to write yet.
+    const same = update(decide(shown, identity, { kind: 'found', job: job('CREATE PENDING') }, settings));
+    expect(same.status).toEqual(created.status);
+    const moved = update(
+      decide(shown, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+    );
+    expect(moved.status.creationDateTime).toBeDefined();
+    expect(moved.status.lastUpdatedDateTime).toBeDefined();
+  });
+
   it('records the tags Create set, so a new job needs no tag call', () => {
     const r = resource({ spec: { ...resource().spec, tags: { team: 'ml' } } });
     const created = update(decide(r, identity, { kind: 'missing' }, settings, { justCreated: true }));
