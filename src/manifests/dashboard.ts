@@ -45,11 +45,21 @@ export const DASHBOARD_PANELS: Panel[] = [
     ],
   },
   {
-    title: 'Throttled share of AWS calls',
+    title: 'Throttled attempts per AWS call (SDK retries included)',
     unit: 'percentunit',
     targets: [
       {
-        expr: 'sum by (operation) (rate(personalize_operator_aws_requests_total{outcome=~"LimitExceededException|ThrottlingException|TooManyRequestsException"}[5m])) / sum by (operation) (rate(personalize_operator_aws_requests_total[5m]))',
+        expr: 'sum by (operation) (rate(personalize_operator_aws_throttled_attempts_total[5m])) / sum by (operation) (rate(personalize_operator_aws_requests_total[5m]))',
+        legend: '{{operation}}',
+      },
+    ],
+  },
+  {
+    title: 'Adaptive client rate (calls/s)',
+    unit: 'reqps',
+    targets: [
+      {
+        expr: 'min by (operation) (personalize_operator_aws_rate_limit)',
         legend: '{{operation}}',
       },
     ],
