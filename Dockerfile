@@ -23,5 +23,7 @@ COPY --from=build /src/dist/src ./dist/src
 COPY examples ./examples
 # The "nonroot" user of distroless images; the chart runs the pod as this UID with a read-only root filesystem.
 USER 65532:65532
-ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
+# --optimize-for-size (refused in NODE_OPTIONS, so given here): V8 grows the heap less far ahead of what is live;
+# at 1000 jobs `npm run bench` measured peak RSS 171 MB without it, 123 MB with it, for 0.6 s more CPU.
+ENTRYPOINT ["node", "--optimize-for-size", "/app/dist/src/cli/main.js"]
 CMD ["run"]

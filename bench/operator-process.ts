@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
-import { imageEnv } from '../src/local/image-env.js';
+import { imageEnv, imageNodeFlags } from '../src/local/image-env.js';
 import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 
@@ -16,6 +16,7 @@ export async function buildOperator(): Promise<void> {
 
 /** The image's environment, read from the Dockerfile once per benchmark. */
 const IMAGE_ENV = imageEnv();
+const IMAGE_NODE_FLAGS = imageNodeFlags();
 
 /** The Node options the operator runs with: the image's, unless an experiment names others. */
 export function operatorNodeOptions(override?: string): string {
@@ -69,7 +70,8 @@ export async function spawnOperator(options: {
     'warn',
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'run', ...args], {
+  const script = join(packageRoot(), 'dist/src/cli/main.js');
+  const child = spawn(process.execPath, [...IMAGE_NODE_FLAGS, script, 'run', ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,

@@ -25,3 +25,24 @@ export function imageEnv(
   }
   return env;
 }
+
+/**
+ * The Node flags the image starts the operator with: those between `node` and the script in the runtime
+ * stage's exec-form ENTRYPOINT (V8 flags such as --optimize-for-size are refused in NODE_OPTIONS).
+ */
+export function imageNodeFlags(
+  dockerfile = readFileSync(join(packageRoot(), 'Dockerfile'), 'utf8'),
+): string[] {
+  const runtimeStage = dockerfile.split(/^FROM\s/m).at(-1) ?? '';
+  const line = /^ENTRYPOINT\s+(.*)$/m.exec(runtimeStage)?.[1];
+  if (!line) return [];
+  const command = JSON.parse(line) as unknown;
+  if (!Array.isArray(command) || command[0] !== 'node' || !command.every((a) => typeof a === 'string'))
+    throw new Error(`Dockerfile: ENTRYPOINT ${line}: expected the exec form ["node", flags..., script]`);
+  const flags: string[] = [];
+  for (const arg of command.slice(1) as string[]) {
+    if (!arg.startsWith('-')) break;
+    flags.push(arg);
+  }
+  return flags;
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
-import { imageEnv } from '../../src/local/image-env.js';
+import { imageEnv, imageNodeFlags } from '../../src/local/image-env.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { installCrd, type Stack, spec, startStack } from '../support/operator.js';
 import { spawnCaptured } from '../support/operator-process.js';
@@ -55,11 +55,12 @@ describe("the container image's runtime stage", () => {
       expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
   });
 
-  it("reconciles a resource to ACTIVE with the image's environment and stops on SIGTERM with exit 0", async () => {
+  it("reconciles a resource to ACTIVE with the image's environment and Node flags, and stops on SIGTERM with exit 0", async () => {
     const metricsPort = await freePort();
     const operator = spawnCaptured(
       node24,
       [
+        ...imageNodeFlags(),
         'dist/src/cli/main.js',
         'run',
         '--kubeconfig',

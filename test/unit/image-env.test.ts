@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageEnv } from '../../src/local/image-env.js';
+import { imageEnv, imageNodeFlags } from '../../src/local/image-env.js';
 
 describe("the image's environment, read from the Dockerfile", () => {
   it('takes the runtime stage only, with every assignment form', () => {
@@ -22,5 +22,16 @@ describe("the image's environment, read from the Dockerfile", () => {
 
   it("reads this repository's Dockerfile", () => {
     expect(imageEnv()).toMatchObject({ NODE_ENV: 'production' });
+  });
+
+  it('reads the Node flags of the exec-form ENTRYPOINT, and refuses another form', () => {
+    const dockerfile = (entrypoint: string) => `FROM a AS build\nENTRYPOINT ["x"]\nFROM b\n${entrypoint}\n`;
+    expect(imageNodeFlags(dockerfile('ENTRYPOINT ["node", "--a", "--b=1", "/app/main.js", "--c"]'))).toEqual([
+      '--a',
+      '--b=1',
+    ]);
+    expect(imageNodeFlags(dockerfile('ENTRYPOINT ["node", "/app/main.js"]'))).toEqual([]);
+    expect(() => imageNodeFlags(dockerfile('ENTRYPOINT ["bash", "-c", "node x"]'))).toThrow(/exec form/);
+    expect(imageNodeFlags()).toContain('--optimize-for-size');
   });
 });
