@@ -118,11 +118,14 @@ export function decide(
                 type: 'Normal',
                 reason: 'Created',
                 action: 'Create',
-                note: `Created ${job.datasetExportJobArn}`,
+                note: `Created ${job.datasetExportJobArn} (${job.status})`,
               },
         );
       }
-      if (obj.status?.status !== job.status) {
+      // A new job's first status is told in its Created event: one event fewer per job for the API server
+      // (a failure still gets its own Warning).
+      const toldInCreated = !adopted && !obj.status?.datasetExportJobArn && job.status !== 'CREATE FAILED';
+      if (obj.status?.status !== job.status && !toldInCreated) {
         const from = obj.status?.status ?? 'nothing';
         events.push({
           type: job.status === 'CREATE FAILED' ? 'Warning' : 'Normal',

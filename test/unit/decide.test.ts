@@ -132,7 +132,9 @@ describe('decide', () => {
     });
     expect(cond(d, 'Ready')).toMatchObject({ status: 'False', reason: 'CreatePending' });
     expect(cond(d, 'Synced')).toMatchObject({ status: 'True' });
-    expect(d.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
+    expect(d.events.map((e) => `${e.reason}: ${e.note}`)).toEqual([
+      expect.stringMatching(/^Created: Created arn:\S+ \(CREATE PENDING\)$/),
+    ]);
     expect(d.requeue).toEqual({ kind: 'after', ms: 1000 + 60_000 });
   });
 

@@ -175,7 +175,7 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     const result = await h.reconciler.reconcile(resource({ jobName: 'chosen' }), log);
     expect(aws.calls).toEqual(['describe', 'create', 'describe', 'tags']);
     expect(h.writes.at(-1)?.status).toBe('CREATE PENDING');
-    expect(h.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
+    expect(h.events.map((e) => e.reason)).toEqual(['Created']);
     expect(aws.plans).toEqual([]);
     expect(result).toEqual({ kind: 'after', ms: 1_000 });
   });
@@ -190,7 +190,7 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     const arn = h.writes[0]!.datasetExportJobArn!;
     expect(h.writes[0]).toMatchObject({ status: 'CREATE PENDING', jobName: expect.any(String) });
     expect(synced(h.writes[0])).toMatchObject({ status: 'True' });
-    expect(h.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
+    expect(h.events.map((e) => e.reason)).toEqual(['Created']);
     // The poller reads it from now on (as fast as a new job needs); the requeue is only a safety net.
     expect(aws.watched.get(arn)).toEqual({ key: 'ml/export', everyMs: 1_000, status: 'CREATE PENDING' });
     expect(result).toEqual({ kind: 'after', ms: 10_000 });
@@ -290,7 +290,7 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     await after.reconciler.reconcile(resource(), log);
     expect(aws.calls.filter((c) => c === 'create')).toHaveLength(1);
     expect(after.writes.at(-1)?.datasetExportJobArn).toMatch(/dataset-export-job\/ml-export-[0-9a-f]{10}$/);
-    expect(after.events.map((e) => e.reason)).toEqual(['Created', 'StatusChanged']);
+    expect(after.events.map((e) => e.reason)).toEqual(['Created']);
     expect(aws.plans).toEqual([]);
   });
 });
