@@ -10,6 +10,7 @@ import type { EventSpec, Result } from '../runtime/reconcile.js';
 import { withResumed } from './annotations.js';
 import { decide, recordsJob, TERMINAL } from './decide.js';
 import { identityOf, type Scope } from './identity.js';
+import { JobReads } from './job-reads.js';
 import { invalidSpec } from './problems.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 import { scopeRefusal } from './tenancy.js';
@@ -50,11 +51,15 @@ export interface ReconcilerSettings {
  * `decide` choose, and applies the decision, writing status only when it changed.
  */
 export class Reconciler {
+  private readonly reads: JobReads;
+
   constructor(
     private readonly gateway: PersonalizeApi,
     private readonly effects: ReconcileEffects,
     private readonly settings: ReconcilerSettings,
-  ) {}
+  ) {
+    this.reads = new JobReads(gateway, settings);
+  }
 
   /** One clock per reconcile: every decision in it sees the same `now`. */
   private decideSettings(): DecideSettings {
@@ -103,7 +108,7 @@ export class Reconciler {
     let seen = await this.firstSight(
       obj,
       identity,
-      await this.observe(obj, identity, settings.now, log),
+      await this.reads.observe(obj, identity, settings.now, this.createdHere.has(identity.arn), log),
       log,
     );
     let decision = decide(obj, identity, seen.observation, settings, {
@@ -143,24 +148,11 @@ export class Reconciler {
   }
 
   /**
-   * The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt; in list mode
-   * a running job is read by its dataset's poller, which wakes the resource when the job moves (the
-   * resource's own requeue is then only a safety net), and any other outcome (paused, failed, final) takes
-   * the job off the poller.
+   * The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt, and a running
+   * job handed to (anything else taken off) its dataset's poller.
    */
   private finish(obj: DatasetExportJob, update: Update, log: Logger, identity?: Identity): Promise<Result> {
-    const resumed = withResumed(obj, update);
-    if (this.settings.statusSource !== 'list') return this.apply(obj, resumed, log);
-    const running =
-      identity && update.status.datasetExportJobArn === identity.arn ? update.running : undefined;
-    if (!identity || !running) {
-      const arn = obj.status?.datasetExportJobArn ?? identity?.arn;
-      if (arn) this.gateway.forget(arn);
-      return this.apply(obj, resumed, log);
-    }
-    this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), running.pollMs, running.job);
-    const safetyMs = Math.max(running.pollMs, this.settings.pollMaxMs);
-    return this.apply(obj, { ...resumed, requeue: { kind: 'after', ms: safetyMs } }, log);
+    return this.apply(obj, this.reads.follow(obj, withResumed(obj, update), identity), log);
   }
 
   /**
@@ -219,8 +211,7 @@ export class Reconciler {
     for (const [arn, creator] of this.createdHere) {
       if (creator.uid === obj.metadata?.uid) this.createdHere.delete(arn);
     }
-    const arn = obj.status?.datasetExportJobArn;
-    if (arn) this.gateway.forget(arn);
+    this.reads.forget(obj);
   }
 
   /** Another resource that manages the job: it created it here, or its status records the ARN. */
@@ -231,41 +222,6 @@ export class Reconciler {
     const creator = this.createdHere.get(arn);
     if (creator) return creator.uid === uid ? undefined : creator.key;
     return this.effects.recordedBy?.(arn, uid);
-  }
-
-  private async observe(
-    obj: DatasetExportJob,
-    identity: Identity,
-    now: Date,
-    log: Logger,
-  ): Promise<Observation> {
-    if (this.settings.statusSource === 'describe') return this.gateway.describe(identity, log);
-    const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log, this.listingAge(obj, now));
-    // A job to adopt is described once: a list summary does not tell what it was created with.
-    const adopting =
-      listed.kind === 'found' &&
-      obj.status?.datasetExportJobArn === undefined &&
-      obj.spec.jobName !== undefined &&
-      !this.createdHere.has(identity.arn);
-    if (adopting) return this.gateway.describe(identity, log);
-    if (listed.kind !== 'missing') return listed;
-    // Not in a fresh listing: a new resource may create (AlreadyExists guards a listing that lags); a job
-    // known before, or created here moments ago (the cache may not show its ARN yet), is described.
-    const known = obj.status?.datasetExportJobArn !== undefined || this.createdHere.has(identity.arn);
-    return known ? this.gateway.describe(identity, log) : { kind: 'missing' };
-  }
-
-  /**
-   * How old a dataset listing may be to answer for this resource. A running job's dataset is listed by its
-   * poller at least as often as the job needs (twice that leaves room for the poller's own timing), so a
-   * reconcile it woke, or a safety requeue, makes no call. A new resource accepts the last listing of the
-   * fastest poll: this process lists only after it started, so a job a crashed predecessor created is in it.
-   */
-  private listingAge(obj: DatasetExportJob, now: Date): number {
-    const created = obj.status?.creationDateTime;
-    if (!obj.status?.datasetExportJobArn) return this.settings.pollMinMs;
-    const age = created ? now.getTime() - Date.parse(created) : 0;
-    return 2 * Math.min(this.settings.pollMaxMs, Math.max(this.settings.pollMinMs, age / 10));
   }
 
   private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Result> {

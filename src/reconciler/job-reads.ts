@@ -1,0 +1,84 @@
+//! Where a reconcile reads its job's status: the dataset's shared, polled listing, or DescribeDatasetExportJob.
+import type { Logger } from 'pino';
+import { resourceKey } from '../api/resource-key.js';
+import type { DatasetExportJob } from '../api/types.js';
+import type { Identity, Observation, PersonalizeApi } from '../aws/observation.js';
+import type { Update } from './types.js';
+
+export interface JobReadSettings {
+  statusSource: 'list' | 'describe';
+  pollMinMs: number;
+  pollMaxMs: number;
+}
+
+/**
+ * In list mode a job's status comes from its dataset's listing, which a poller per dataset keeps fresh while
+ * any job of it runs; Describe only answers what a listing cannot. In describe mode each job is described.
+ */
+export class JobReads {
+  constructor(
+    private readonly gateway: PersonalizeApi,
+    private readonly settings: JobReadSettings,
+  ) {}
+
+  /** What AWS says of the job; `createdHere`: this process created it moments ago. */
+  async observe(
+    obj: DatasetExportJob,
+    identity: Identity,
+    now: Date,
+    createdHere: boolean,
+    log: Logger,
+  ): Promise<Observation> {
+    if (this.settings.statusSource === 'describe') return this.gateway.describe(identity, log);
+    const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log, this.listingAge(obj, now));
+    // A job to adopt is described once: a list summary does not tell what it was created with.
+    const adopting =
+      listed.kind === 'found' &&
+      obj.status?.datasetExportJobArn === undefined &&
+      obj.spec.jobName !== undefined &&
+      !createdHere;
+    if (adopting) return this.gateway.describe(identity, log);
+    if (listed.kind !== 'missing') return listed;
+    // Not in a fresh listing: a new resource may create (AlreadyExists guards a listing that lags); a job
+    // known before, or created here moments ago (the cache may not show its ARN yet), is described.
+    const known = obj.status?.datasetExportJobArn !== undefined || createdHere;
+    return known ? this.gateway.describe(identity, log) : { kind: 'missing' };
+  }
+
+  /**
+   * In list mode a running job is handed to its dataset's poller, which wakes the resource when the job
+   * moves: the resource's own requeue becomes a safety net. Any other outcome (paused, failed, final, no
+   * identity) takes the job off the poller.
+   */
+  follow(obj: DatasetExportJob, update: Update, identity?: Identity): Update {
+    if (this.settings.statusSource !== 'list') return update;
+    const running =
+      identity && update.status.datasetExportJobArn === identity.arn ? update.running : undefined;
+    if (!identity || !running) {
+      const arn = obj.status?.datasetExportJobArn ?? identity?.arn;
+      if (arn) this.gateway.forget(arn);
+      return update;
+    }
+    this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), running.pollMs, running.job);
+    return { ...update, requeue: { kind: 'after', ms: Math.max(running.pollMs, this.settings.pollMaxMs) } };
+  }
+
+  /** The resource is gone: its job needs no more polling. */
+  forget(obj: DatasetExportJob): void {
+    const arn = obj.status?.datasetExportJobArn;
+    if (arn) this.gateway.forget(arn);
+  }
+
+  /**
+   * How old a dataset listing may be to answer for this resource. A running job's dataset is listed by its
+   * poller at least as often as the job needs (twice that leaves room for the poller's own timing), so a
+   * reconcile it woke, or a safety requeue, makes no call. A new resource accepts the last listing of the
+   * fastest poll: this process lists only after it started, so a job a crashed predecessor created is in it.
+   */
+  private listingAge(obj: DatasetExportJob, now: Date): number {
+    const created = obj.status?.creationDateTime;
+    if (!obj.status?.datasetExportJobArn) return this.settings.pollMinMs;
+    const age = created ? now.getTime() - Date.parse(created) : 0;
+    return 2 * Math.min(this.settings.pollMaxMs, Math.max(this.settings.pollMinMs, age / 10));
+  }
+}
