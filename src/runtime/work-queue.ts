@@ -28,7 +28,9 @@ export interface WorkQueueOptions {
  * `addAfter`); the queue only keeps time.
  */
 export class WorkQueue {
-  private readonly queue: string[] = [];
+  /** Waiting keys, first in first out within each priority (a lane per rank; ranked when added). */
+  private readonly lanes = new Map<number, Fifo>();
+  private waiting = 0;
   /** Keys waiting, with the time they were queued. */
   private readonly queued = new Map<string, number>();
   private readonly processing = new Set<string>();
@@ -57,7 +59,7 @@ export class WorkQueue {
   }
 
   get depth(): number {
-    return this.queue.length;
+    return this.waiting;
   }
 
   /**
@@ -70,7 +72,7 @@ export class WorkQueue {
   }
 
   private get busy(): boolean {
-    return this.queue.length > 0 || this.processing.size > 0;
+    return this.waiting > 0 || this.processing.size > 0;
   }
 
   add(key: string): void {
@@ -82,7 +84,14 @@ export class WorkQueue {
     }
     if (this.queued.has(key)) return;
     this.queued.set(key, Date.now());
-    this.queue.push(key);
+    const rank = this.options.priority?.(key) ?? 0;
+    let lane = this.lanes.get(rank);
+    if (!lane) {
+      lane = new Fifo();
+      this.lanes.set(rank, lane);
+    }
+    lane.push(key);
+    this.waiting++;
     this.pump();
   }
 
@@ -158,7 +167,7 @@ export class WorkQueue {
       !this.shuttingDown &&
       !this.paused &&
       this.processing.size < this.options.concurrency &&
-      this.queue.length
+      this.waiting
     ) {
       const key = this.next();
       this.options.onDequeue?.((Date.now() - (this.queued.get(key) ?? Date.now())) / 1000);
@@ -168,16 +177,15 @@ export class WorkQueue {
     }
   }
 
+  /** The oldest key of the most urgent lane: O(1) whatever the depth (a burst of 10 000 new resources). */
   private next(): string {
-    const rank = this.options.priority;
-    if (!rank) return this.queue.shift()!;
-    let best = 0;
-    let bestRank = rank(this.queue[0]!);
-    for (let i = 1; i < this.queue.length && bestRank > 0; i++) {
-      const r = rank(this.queue[i]!);
-      if (r < bestRank) [best, bestRank] = [i, r];
+    let best: Fifo | undefined;
+    let bestRank = Number.POSITIVE_INFINITY;
+    for (const [rank, lane] of this.lanes) {
+      if (lane.size && rank < bestRank) [best, bestRank] = [lane, rank];
     }
-    return this.queue.splice(best, 1)[0]!;
+    this.waiting--;
+    return best!.shift();
   }
 
   private async process(key: string): Promise<void> {
@@ -199,7 +207,8 @@ export class WorkQueue {
     this.shuttingDown = true;
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    this.queue.length = 0;
+    this.lanes.clear();
+    this.waiting = 0;
     this.queued.clear();
     if (this.processing.size === 0) return true;
     const idle = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
@@ -209,3 +218,27 @@ export class WorkQueue {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A first-in-first-out list with O(1) shift (Array#shift copies the whole array). */
+class Fifo {
+  private items: string[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: string): void {
+    this.items.push(item);
+  }
+
+  shift(): string {
+    const item = this.items[this.head++]!;
+    // Drop the consumed prefix once it is most of the array.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}

@@ -76,6 +76,39 @@ describe('WorkQueue', () => {
     expect(seen).toEqual(['first', 'poll-1', 'poll-2', 'create-1', 'create-2', 'create-3']);
   });
 
+  it('ranks each key once, when it is added, however deep the queue (a burst of 10 000 new resources)', async () => {
+    const seen: string[] = [];
+    let ranked = 0;
+    const q = new WorkQueue(
+      async (key) => {
+        seen.push(key);
+      },
+      {
+        concurrency: 1,
+        backoffBaseMs: 1,
+        backoffMaxMs: 1,
+        jitter: 0,
+        logger,
+        paused: true,
+        priority: (k) => {
+          ranked++;
+          return k.startsWith('poll') ? 0 : 1;
+        },
+      },
+    );
+    for (let i = 0; i < 10_000; i++) q.add(`create-${i}`);
+    q.add('poll-1');
+    expect(q.depth).toBe(10_001);
+    q.resume();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen).toHaveLength(10_001);
+    expect(seen.slice(0, 3)).toEqual(['poll-1', 'create-0', 'create-1']);
+    expect(seen.at(-1)).toBe('create-9999');
+    // Dequeuing scanned nothing: one rank per key.
+    expect(ranked).toBe(10_001);
+    expect(q.depth).toBe(0);
+  });
+
   it('bounds concurrency', async () => {
     let active = 0;
     let peak = 0;
