@@ -194,6 +194,8 @@ async function main(): Promise<void> {
     };
     let firstCreateAt = 0;
     for (; !firstCreateAt; await new Promise((r) => setTimeout(r, 20))) {
+      // An operator that could not start (a refused flag) would otherwise be waited for forever.
+      if (first.child.exitCode !== null) throw new Error(`the operator exited with ${first.child.exitCode}`);
       const { jobs } = await admin<{ jobs: { history: { at: number }[] }[] }>('jobs');
       firstCreateAt = jobs[0]?.history[0]?.at ?? 0;
     }
