@@ -46,6 +46,14 @@ export class AdaptiveRate {
   }
 
   /**
+   * Whether calls may still go in bursts. Once AWS has throttled, the service's bucket is known to run near
+   * empty at this rate, and a burst (workers freed at once after a pause) would spend it in an instant.
+   */
+  get bursts(): boolean {
+    return this.remembered === undefined;
+  }
+
+  /**
    * A call sent at `sentAt` was throttled; true when that cut the rate. One cut per congestion episode: calls
    * already sent at the old rate are throttled too, and cutting for each would collapse the rate.
    */
