@@ -13,7 +13,13 @@ import { decide } from '../src/reconciler/decide.js';
 import { identityOf } from '../src/reconciler/identity.js';
 import type { Update } from '../src/reconciler/types.js';
 import { readNodeMemory } from './node-memory.js';
-import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
+import {
+  buildOperator,
+  IMAGE_NODE_FLAGS,
+  operatorNodeOptions,
+  prepareCluster,
+  spawnOperator,
+} from './operator-process.js';
 import { sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
@@ -111,6 +117,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       resources: N,
       nodeOptions: operatorNodeOptions(),
+      nodeFlags: IMAGE_NODE_FLAGS,
       readyMs: readyAt - operator.spawnedAt,
       restingRssMb: Math.round((sample?.rssBytes ?? 0) / 1048576),
       peakRssMb: Math.round((sample?.peakRssBytes ?? 0) / 1048576),

@@ -16,7 +16,8 @@ export async function buildOperator(): Promise<void> {
 
 /** The image's environment, read from the Dockerfile once per benchmark. */
 const IMAGE_ENV = imageEnv();
-const IMAGE_NODE_FLAGS = imageNodeFlags();
+/** The Node flags of the image's ENTRYPOINT, which every benchmarked operator starts with. */
+export const IMAGE_NODE_FLAGS = imageNodeFlags();
 
 /** The Node options the operator runs with: the image's, unless an experiment names others. */
 export function operatorNodeOptions(override?: string): string {

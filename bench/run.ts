@@ -14,7 +14,13 @@ import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { fleetSvg, statusTimeline } from './fleet-chart.js';
 import { type NodeMemory, readClientRates, readNodeMemory } from './node-memory.js';
-import { buildOperator, operatorNodeOptions, prepareCluster, spawnOperator } from './operator-process.js';
+import {
+  buildOperator,
+  IMAGE_NODE_FLAGS,
+  operatorNodeOptions,
+  prepareCluster,
+  spawnOperator,
+} from './operator-process.js';
 import { percentile, sampleProcess } from './process-stats.js';
 import { runScript } from './script.js';
 
@@ -310,6 +316,7 @@ async function main(): Promise<void> {
         clientRate: values['client-rate'] ?? 'operator default',
         clientBurst: values['client-burst'] ?? 'operator default',
         nodeOptions: operatorNodeOptions(values['node-options']),
+        nodeFlags: IMAGE_NODE_FLAGS,
       },
       wallSeconds,
       floorSeconds,
