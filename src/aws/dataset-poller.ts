@@ -120,11 +120,24 @@ export class DatasetPoller {
     return dataset;
   }
 
-  /** A dataset with nothing in flight keeps no timer and, once its listing is stale, no memory. */
+  /**
+   * A dataset with nothing in flight keeps no memory once its listing is stale: a fresh one is kept only until
+   * it goes stale (a listing may hold thousands of jobs).
+   */
   private dropIfIdle(dataset: Dataset): void {
     if (dataset.watched.size || dataset.sweeping) return;
-    if (dataset.listing && this.now() - dataset.listing.at <= this.options.freshMs) return;
-    this.datasets.delete(this.keyOf(dataset.identity, dataset.datasetArn));
+    const freshForMs = dataset.listing ? dataset.listing.at + this.options.freshMs - this.now() : 0;
+    if (freshForMs < 0 || !dataset.listing) {
+      clearTimeout(dataset.timer);
+      this.datasets.delete(this.keyOf(dataset.identity, dataset.datasetArn));
+      return;
+    }
+    if (dataset.timer) return;
+    dataset.timer = setTimeout(() => {
+      dataset.timer = undefined;
+      this.dropIfIdle(dataset);
+    }, freshForMs + 1);
+    dataset.timer.unref?.();
   }
 
   /** Concurrent requests for one dataset share one sweep. */
