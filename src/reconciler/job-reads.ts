@@ -11,6 +11,11 @@ export interface JobReadSettings {
   pollMaxMs: number;
 }
 
+/** How stale a job's status may get: fast right after creation, then a tenth of its age, within bounds. */
+export function pollDelay(ageMs: number, { pollMinMs, pollMaxMs }: JobReadSettings): number {
+  return Math.min(pollMaxMs, Math.max(pollMinMs, ageMs / 10));
+}
+
 /**
  * In list mode a job's status comes from its dataset's listing, which a poller per dataset keeps fresh while
  * any job of it runs; Describe only answers what a listing cannot. In describe mode each job is described.
@@ -79,6 +84,6 @@ export class JobReads {
     const created = obj.status?.creationDateTime;
     if (!obj.status?.datasetExportJobArn) return this.settings.pollMinMs;
     const age = created ? now.getTime() - Date.parse(created) : 0;
-    return 2 * Math.min(this.settings.pollMaxMs, Math.max(this.settings.pollMinMs, age / 10));
+    return 2 * pollDelay(age, this.settings);
   }
 }

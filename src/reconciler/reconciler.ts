@@ -10,7 +10,7 @@ import type { EventSpec, Result } from '../runtime/reconcile.js';
 import { withResumed } from './annotations.js';
 import { decide, recordsJob, TERMINAL } from './decide.js';
 import { identityOf, type Scope } from './identity.js';
-import { JobReads } from './job-reads.js';
+import { JobReads, pollDelay } from './job-reads.js';
 import { invalidSpec } from './problems.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 import { scopeRefusal } from './tenancy.js';
@@ -63,11 +63,9 @@ export class Reconciler {
 
   /** One clock per reconcile: every decision in it sees the same `now`. */
   private decideSettings(): DecideSettings {
-    const { pollMinMs, pollMaxMs } = this.settings;
     return {
       now: new Date(),
-      // Fast right after creation, then slower the longer a job runs: a tenth of its age, within bounds.
-      pollDelay: (ageMs) => Math.min(pollMaxMs, Math.max(pollMinMs, ageMs / 10)),
+      pollDelay: (ageMs) => pollDelay(ageMs, this.settings),
       actionableRetryMs: this.settings.actionableRetryMs,
     };
   }
