@@ -1,12 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
 import { imageEnv, imageNodeFlags } from '../src/local/image-env.js';
 import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
+import { PooledKubeConfig } from '../src/runtime/kube-config.js';
 
 /** Compiles the operator, so that it runs as the image runs it: plain Node on compiled code, no loader. */
 export async function buildOperator(): Promise<void> {
@@ -24,13 +25,17 @@ export function operatorNodeOptions(override?: string): string {
   return override || (IMAGE_ENV.NODE_OPTIONS ?? '');
 }
 
-/** The local control plane made ready for a benchmark: the CRD installed and an empty namespace. */
+/**
+ * The local control plane made ready for a benchmark: the CRD installed and an empty namespace. The client
+ * reuses its connections, as the operator's does: a new TLS handshake per call cost the API server and the
+ * benchmark more CPU than the calls themselves, on the cores the operator is measured on.
+ */
 export async function prepareCluster(
   controlPlane: ControlPlane,
   namespace: string,
 ): Promise<{ kc: KubeConfig; api: CustomObjectsApi }> {
   await installCrd(controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromFile(controlPlane.kubeconfigPath);
   await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   return { kc, api: kc.makeApiClient(CustomObjectsApi) };

@@ -1,4 +1,5 @@
 import type { Faults } from './faults.js';
+import type { Moving } from './lifecycle.js';
 import type { RegionState } from './model.js';
 import type { Store } from './store.js';
 
@@ -12,7 +13,7 @@ export interface OperationContext {
   faults: Faults;
   now(): number;
   /** Called after a resource was created, so the lifecycle engine can schedule its transitions. */
-  scheduled(): void;
+  scheduled(moving: Moving): void;
 }
 
 export type Operation = (ctx: OperationContext, input: Record<string, unknown>) => Promise<unknown> | unknown;

@@ -1,7 +1,7 @@
 import { arn, type Operation, type OperationContext, seconds } from './context.js';
 import { alreadyExists, inUse, invalidInput, notFound } from './errors.js';
 import { listPage } from './list.js';
-import { ACTIVE, type Dataset, PENDING } from './model.js';
+import { ACTIVE, type Dataset, type DatasetGroup, PENDING } from './model.js';
 import { ARN, KMS_KEY_ARN, NAME, ROLE_ARN, type Shape, TAGS, validateInput } from './shapes.js';
 import { checkTags } from './tags.js';
 
@@ -60,7 +60,7 @@ export const createDatasetGroup: Operation = async (ctx, input) => {
   if (ctx.state.datasetGroups[datasetGroupArn])
     throw alreadyExists(`Dataset group ${datasetGroupArn} already exists.`);
   const now = ctx.now();
-  ctx.state.datasetGroups[datasetGroupArn] = {
+  const group: DatasetGroup = {
     name,
     datasetGroupArn,
     status: PENDING,
@@ -71,7 +71,8 @@ export const createDatasetGroup: Operation = async (ctx, input) => {
     creationDateTime: now,
     lastUpdatedDateTime: now,
   };
-  ctx.scheduled();
+  ctx.state.datasetGroups[datasetGroupArn] = group;
+  ctx.scheduled({ kind: 'datasetGroup', resource: group });
   await ctx.store.persist();
   return { datasetGroupArn, domain: input.domain };
 };
@@ -124,7 +125,7 @@ export const createDataset: Operation = async (ctx, input) => {
     throw alreadyExists(`Dataset group ${group.datasetGroupArn} already has a ${type.arnSuffix} dataset.`);
   }
   const now = ctx.now();
-  ctx.state.datasets[datasetArn] = {
+  const dataset: Dataset = {
     seq: ctx.store.nextSeq(),
     name: input.name as string,
     datasetArn,
@@ -137,7 +138,8 @@ export const createDataset: Operation = async (ctx, input) => {
     lastUpdatedDateTime: now,
     records: [],
   };
-  ctx.scheduled();
+  ctx.state.datasets[datasetArn] = dataset;
+  ctx.scheduled({ kind: 'dataset', resource: dataset });
   await ctx.store.persist();
   return { datasetArn };
 };

@@ -2,6 +2,7 @@ import { AWS } from '../api/aws-constraints.js';
 import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';
 import { alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
+import { addExportJob, exportJobsOf } from './job-index.js';
 import { listPage } from './list.js';
 import { ACTIVE, type ExportJob, isTerminal, PENDING } from './model.js';
 import {
@@ -58,7 +59,7 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
   }
   const now = ctx.now();
   const s3 = (input.jobOutput as ExportJob['jobOutput']).s3DataDestination;
-  ctx.state.exportJobs[datasetExportJobArn] = {
+  const job: ExportJob = {
     seq: ctx.store.nextSeq(),
     jobName,
     datasetExportJobArn,
@@ -72,7 +73,8 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     lastUpdatedDateTime: now,
     history: [{ status: PENDING, at: now }],
   };
-  ctx.scheduled();
+  addExportJob(ctx.state, job);
+  ctx.scheduled({ kind: 'exportJob', resource: job });
   // Like AWS, the job exists durably before the caller learns its ARN.
   await ctx.store.persist();
   return { datasetExportJobArn };
@@ -100,7 +102,7 @@ export const describeDatasetExportJob: Operation = (ctx, input) => {
 
 export const listDatasetExportJobs: Operation = (ctx, input) => {
   const result = listPage(ctx, 'ListDatasetExportJobs', 'datasetArn', input, (datasetArn) =>
-    Object.values(ctx.state.exportJobs).filter((j) => !datasetArn || j.datasetArn === datasetArn),
+    exportJobsOf(ctx.state, datasetArn),
   );
   return {
     datasetExportJobs: result.items.map((j) => ({

@@ -1,7 +1,17 @@
+import { PriorityQueue } from '@datastructures-js/priority-queue';
 import type { Logger } from 'pino';
 import { exportFolder, parseS3Path, selectRecords, writeExport } from './export-writer.js';
 import type { Faults } from './faults.js';
-import { ACTIVE, type ExportJob, FAILED, IN_PROGRESS, PENDING, type RegionState } from './model.js';
+import {
+  ACTIVE,
+  type Dataset,
+  type DatasetGroup,
+  type ExportJob,
+  FAILED,
+  IN_PROGRESS,
+  PENDING,
+  type RegionState,
+} from './model.js';
 import type { Store } from './store.js';
 
 /** How long each state lasts at speed 1; `speed` divides them (100 turns seconds into tens of ms). */
@@ -22,18 +32,27 @@ export const DEFAULT_DURATIONS: Durations = {
 const S3_ACCESS_DOCS =
   'https://docs.aws.amazon.com/personalize/latest/dg/granting-personalize-s3-access.html';
 
+/** A resource that moves through states by itself, by what it is (each kind has its own durations). */
+export type Moving =
+  | { kind: 'datasetGroup'; resource: DatasetGroup }
+  | { kind: 'dataset'; resource: Dataset }
+  | { kind: 'exportJob'; resource: ExportJob };
+
 interface Due {
   at: number;
-  advance: () => void;
+  region: RegionState;
+  moving: Moving;
 }
 
 /**
  * Moves resources through CREATE PENDING → CREATE IN_PROGRESS → ACTIVE | CREATE FAILED as time passes.
- * Transition times derive from `lastUpdatedDateTime`, so after a restart the engine simply resumes.
+ * Transition times derive from `lastUpdatedDateTime`, so after a restart the engine simply resumes. The next
+ * transitions wait in a queue ordered by time: a fleet of finished resources costs nothing per call.
  */
 export class Lifecycle {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly queue = new PriorityQueue<Due>((a, b) => a.at - b.at);
 
   constructor(
     private readonly store: Store,
@@ -48,38 +67,50 @@ export class Lifecycle {
     return ms / this.speed;
   }
 
-  private dueList(region: RegionState): Due[] {
-    const due: Due[] = [];
-    for (const g of Object.values(region.datasetGroups)) {
-      if (g.status === PENDING) {
-        due.push({
-          at: g.lastUpdatedDateTime + this.scaled(this.durations.datasetGroupMs),
-          advance: () => this.set(g, ACTIVE),
-        });
-      }
+  /** When `moving` takes its next step, from the state it is in; undefined once it has settled. */
+  private dueAt(moving: Moving): number | undefined {
+    const { status, lastUpdatedDateTime } = moving.resource;
+    if (moving.kind === 'exportJob') {
+      if (status === PENDING) return lastUpdatedDateTime + this.scaled(this.durations.exportPendingMs);
+      if (status === IN_PROGRESS) return lastUpdatedDateTime + this.scaled(this.durations.exportInProgressMs);
+      return undefined;
     }
-    for (const d of Object.values(region.datasets)) {
-      if (d.status === PENDING) {
-        due.push({
-          at: d.lastUpdatedDateTime + this.scaled(this.durations.datasetMs),
-          advance: () => this.set(d, ACTIVE),
-        });
-      }
+    if (status !== PENDING) return undefined;
+    return (
+      lastUpdatedDateTime +
+      this.scaled(moving.kind === 'datasetGroup' ? this.durations.datasetGroupMs : this.durations.datasetMs)
+    );
+  }
+
+  private advance(region: RegionState, moving: Moving): void {
+    if (moving.kind !== 'exportJob') this.set(moving.resource, ACTIVE);
+    else if (moving.resource.status === PENDING) this.set(moving.resource, IN_PROGRESS);
+    else this.finish(region, moving.resource);
+  }
+
+  /** Queues the next step of a resource just created in `region`, and runs what is due. */
+  track(region: RegionState, moving: Moving): void {
+    this.enqueue(region, moving);
+    this.schedule();
+  }
+
+  private enqueue(region: RegionState, moving: Moving): void {
+    const at = this.dueAt(moving);
+    if (at !== undefined) this.queue.enqueue({ at, region, moving });
+  }
+
+  /** Forgets the queue and reads every moving resource from the store: at start, and after the state is replaced. */
+  resume(): void {
+    this.queue.clear();
+    for (const [, region] of this.store.regions()) {
+      for (const resource of Object.values(region.datasetGroups))
+        this.enqueue(region, { kind: 'datasetGroup', resource });
+      for (const resource of Object.values(region.datasets))
+        this.enqueue(region, { kind: 'dataset', resource });
+      for (const resource of Object.values(region.exportJobs))
+        this.enqueue(region, { kind: 'exportJob', resource });
     }
-    for (const job of Object.values(region.exportJobs)) {
-      if (job.status === PENDING) {
-        due.push({
-          at: job.lastUpdatedDateTime + this.scaled(this.durations.exportPendingMs),
-          advance: () => this.set(job, IN_PROGRESS),
-        });
-      } else if (job.status === IN_PROGRESS) {
-        due.push({
-          at: job.lastUpdatedDateTime + this.scaled(this.durations.exportInProgressMs),
-          advance: () => this.finish(region, job),
-        });
-      }
-    }
-    return due;
+    this.schedule();
   }
 
   private set(
@@ -135,24 +166,21 @@ export class Lifecycle {
   }
 
   /** Runs every transition that is due, then sleeps until the next one. */
-  schedule(): void {
+  private schedule(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
     const now = Date.now();
-    let next = Number.POSITIVE_INFINITY;
     let changed = false;
-    for (const [, region] of this.store.regions()) {
-      // Advancing one state can make the next one due in the same pass (durations of zero).
-      for (let due = this.dueList(region); due.length; due = this.dueList(region)) {
-        const ready = due.filter((d) => d.at <= now);
-        for (const d of due) if (d.at > now) next = Math.min(next, d.at);
-        if (!ready.length) break;
-        for (const d of ready) d.advance();
-        changed = true;
-      }
+    // Advancing one state can make the next one due in the same pass (durations of zero).
+    for (let due = this.queue.front(); due && due.at <= now; due = this.queue.front()) {
+      this.queue.dequeue();
+      this.advance(due.region, due.moving);
+      this.enqueue(due.region, due.moving);
+      changed = true;
     }
     if (changed) void this.store.persist();
-    if (Number.isFinite(next)) this.timer = setTimeout(() => this.schedule(), Math.max(0, next - Date.now()));
+    const next = this.queue.front();
+    if (next) this.timer = setTimeout(() => this.schedule(), Math.max(0, next.at - Date.now()));
   }
 
   stop(): void {

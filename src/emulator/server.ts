@@ -101,14 +101,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     faults,
     now: () => Date.now(),
-    scheduled: () => lifecycle.schedule(),
+    scheduled: (moving) => lifecycle.track(store.region(region), moving),
   });
 
   const defaultRegion = options.region ?? 'us-east-1';
   if (store.regions().length === 0 && options.seed !== 'none') {
     await applySeed(context(defaultRegion), options.seed ?? DEMO_SEED, options.seedBaseDir);
   }
-  lifecycle.schedule();
+  lifecycle.resume();
 
   async function api(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const target = req.headers['x-amz-target'];
@@ -206,6 +206,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             options.seed === 'none' ? { datasetGroups: [] } : (options.seed ?? DEMO_SEED),
             options.seedBaseDir,
           );
+          lifecycle.resume();
         }
         await store.persist();
         return send(res, 200, { reset: what }, 'application/json');

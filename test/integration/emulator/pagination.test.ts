@@ -72,6 +72,25 @@ describe('emulator pagination of ListDatasetExportJobs', () => {
       status: expect.any(String),
     });
     expect(items.datasetExportJobs?.[0]?.creationDateTime).toBeInstanceOf(Date);
+
+    // A job created after the dataset's first listing is in the next one, and only in its own dataset's.
+    await t.client.send(
+      new CreateDatasetExportJobCommand({
+        jobName: 'created-after-listing',
+        datasetArn: demoDataset('INTERACTIONS'),
+        roleArn: ROLE,
+        jobOutput: { s3DataDestination: { path: 's3://bucket/p/' } },
+      }),
+    );
+    const list = async (type: 'ITEMS' | 'INTERACTIONS') =>
+      (
+        await t.client.send(
+          new ListDatasetExportJobsCommand({ datasetArn: demoDataset(type), maxResults: 100 }),
+        )
+      ).datasetExportJobs ?? [];
+    expect((await list('ITEMS')).map((j) => j.jobName)).not.toContain('created-after-listing');
+    const interactions = await list('INTERACTIONS');
+    expect(interactions[0]?.jobName).toBe('created-after-listing');
   });
 
   it('refuses a token used with another filter', async () => {
