@@ -62,6 +62,8 @@ const mark = (job: ObservedJob | undefined) => (job ? `${job.status}|${job.failu
  */
 export class DatasetPoller {
   private readonly datasets = new Map<string, Dataset>();
+  /** The dataset each watched job is watched in, so forgetting a job is one lookup at any fleet size. */
+  private readonly watchedIn = new Map<string, Dataset>();
   private readonly now: () => number;
 
   constructor(private readonly options: DatasetPollerOptions) {
@@ -90,20 +92,24 @@ export class DatasetPoller {
    */
   watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
     const dataset = this.dataset(identity, datasetArn);
+    const before = this.watchedIn.get(identity.arn);
+    if (before && before !== dataset && before.watched.delete(identity.arn)) this.schedule(before);
     dataset.watched.set(identity.arn, { key, everyMs, seen: mark(current) });
+    this.watchedIn.set(identity.arn, dataset);
     this.schedule(dataset);
   }
 
   /** The job needs no more listing (its watcher is gone, or it finished). */
   forget(arn: string): void {
-    for (const dataset of this.datasets.values()) {
-      if (dataset.watched.delete(arn)) this.schedule(dataset);
-    }
+    const dataset = this.watchedIn.get(arn);
+    this.watchedIn.delete(arn);
+    if (dataset?.watched.delete(arn)) this.schedule(dataset);
   }
 
   stop(): void {
     for (const dataset of this.datasets.values()) clearTimeout(dataset.timer);
     this.datasets.clear();
+    this.watchedIn.clear();
   }
 
   private keyOf(identity: Identity, datasetArn: string): string {
@@ -170,7 +176,10 @@ export class DatasetPoller {
       const seen = mark(job);
       if (seen === watched.seen) continue;
       watched.seen = seen;
-      if (job && (job.status === 'ACTIVE' || job.status === 'CREATE FAILED')) dataset.watched.delete(arn);
+      if (job && (job.status === 'ACTIVE' || job.status === 'CREATE FAILED')) {
+        dataset.watched.delete(arn);
+        this.watchedIn.delete(arn);
+      }
       this.options.changed(watched.key);
     }
   }

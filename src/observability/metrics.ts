@@ -96,17 +96,27 @@ export class PersonalizeMetrics {
     for (const { perSecond, ...labels } of rates) this.awsRateLimit.set(labels, perSecond);
   }
 
-  /** Refreshes the gauges read from the cache rather than counted. */
+  /**
+   * Refreshes the gauges read from the cache rather than counted. Tallied first and set once per label set:
+   * a gauge's `inc` hashes its labels, twice per resource on every scrape.
+   */
   collect(resources: Iterable<DatasetExportJob>): void {
-    this.jobs.reset();
-    this.resourcesBySync.reset();
+    const byStatus = new Map<string, number>();
+    const bySync = new Map<string, { sync: string; stalled: string; count: number }>();
     for (const obj of resources) {
-      this.jobs.inc({ status: obj.status?.status ?? 'NONE' });
+      const status = obj.status?.status ?? 'NONE';
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
       const conditions = obj.status?.conditions;
-      this.resourcesBySync.inc({
-        sync: findCondition(conditions, 'Synced')?.reason ?? 'None',
-        stalled: findCondition(conditions, 'Stalled')?.status === 'True' ? 'true' : 'false',
-      });
+      const sync = findCondition(conditions, 'Synced')?.reason ?? 'None';
+      const stalled = findCondition(conditions, 'Stalled')?.status === 'True' ? 'true' : 'false';
+      const tally = bySync.get(`${sync}|${stalled}`);
+      if (tally) tally.count++;
+      else bySync.set(`${sync}|${stalled}`, { sync, stalled, count: 1 });
     }
+    this.jobs.reset();
+    for (const [status, count] of byStatus) this.jobs.set({ status }, count);
+    this.resourcesBySync.reset();
+    for (const { sync, stalled, count } of bySync.values())
+      this.resourcesBySync.set({ sync, stalled }, count);
   }
 }
