@@ -12,6 +12,7 @@ import { startEmulator } from '../src/emulator/server.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
+import { cpuBudgetLine, cpuMeter } from './cpu-budget.js';
 import { fleetSvg, statusTimeline } from './fleet-chart.js';
 import { type NodeMemory, readClientRates, readNodeMemory } from './node-memory.js';
 import {
@@ -209,6 +210,12 @@ async function main(): Promise<void> {
       `operator reconciled its first resource ${firstCreateAt - first.spawnedAt} ms after starting; applying ${N - 1} more`,
     );
     const started = Date.now();
+    // Every process on this machine that the run keeps busy: the benchmark itself holds the emulator.
+    const cpu = cpuMeter(() => ({
+      ...controlPlane.pids(),
+      operator: first.child.pid!,
+      'benchmark and emulator': process.pid,
+    }));
     // AWS calls per operation, read from the emulator every second, for the picture.
     const callSamples: { at: number; calls: Record<string, number> }[] = [];
     const callSampler = setInterval(async () => {
@@ -230,6 +237,7 @@ async function main(): Promise<void> {
     );
     await allTerminal(N);
     const finished = Date.now();
+    const cpuDuringRun = cpu.stop();
     clearInterval(callSampler);
     const clientRates = await readClientRates(firstMetricsUrl);
     await new Promise((r) => setTimeout(r, 5_000));
@@ -322,6 +330,7 @@ async function main(): Promise<void> {
       floorSeconds,
       wallOverFloor: wallSeconds / floorSeconds,
       applySeconds: (appliedAllAt - started) / 1000,
+      cpuDuringRun,
       createLatencyMs: {
         p50: percentile(createLatency, 50),
         p95: percentile(createLatency, 95),
@@ -367,6 +376,7 @@ async function main(): Promise<void> {
       `| --- | --- |`,
       `| jobs / datasets / job length | ${N} / ${D} / ${jobSeconds} s (rate limit ${rate}/s, burst ${burst}, status source ${values['status-source']}) |`,
       `| wall time until all terminal | ${wallSeconds.toFixed(1)} s (floor ${floorSeconds.toFixed(1)} s, ratio ${result.wallOverFloor.toFixed(2)}) |`,
+      `| CPU during the run, by process | ${cpuBudgetLine(cpuDuringRun)} |`,
       `| apply → Create p50 / p95 / p99 | ${result.createLatencyMs.p50} / ${result.createLatencyMs.p95} / ${result.createLatencyMs.p99} ms |`,
       `| AWS transition → .status p50 / p95 / p99 | ${result.statusLagMs.p50} / ${result.statusLagMs.p95} / ${result.statusLagMs.p99} ms |`,
       ...Object.entries(result.awsCallsPerJob).map(

@@ -61,6 +61,8 @@ export interface ControlPlane {
   killApiServer(): Promise<void>;
   /** Starts kube-apiserver again with the same arguments and port; resolves once it is ready. */
   restartApiServer(): Promise<void>;
+  /** The process ID of each component now running (kube-apiserver, etcd, kube-controller-manager). */
+  pids(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -224,10 +226,11 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
     );
     const kubeconfigPath = options.kubeconfigPath ?? join(folder.dir, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, server, pki);
+    let manager: OwnedProcess | undefined;
     if (binaries.controllerManager) {
       const own = join(folder.dir, 'controller-manager.kubeconfig');
       writeKubeconfig(own, server, pki);
-      const manager = folder.spawn(
+      manager = folder.spawn(
         'kube-controller-manager',
         binaries.controllerManager,
         controllerManagerArgs(own, pki),
@@ -255,6 +258,12 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
         apiserver = folder.spawn('kube-apiserver', join(binaries.dir, 'kube-apiserver'), apiserverArgs);
         await ready();
       },
+      pids: () =>
+        Object.fromEntries(
+          [etcd, apiserver, ...(manager ? [manager] : [])].flatMap((p) =>
+            p.child.pid !== undefined && p.child.exitCode === null ? [[p.name, p.child.pid]] : [],
+          ),
+        ),
       stop: () => folder.dispose(),
     };
   } catch (err) {
