@@ -198,6 +198,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (what !== 'all' && what !== 'stats') throw invalidInput(`what: ${what} is not one of all, stats`);
         store.reset(what);
         if (what === 'all') {
+          // The queued transitions belong to the replaced state: none may run (and write exports) from now on.
+          lifecycle.resume();
           faults.set({});
           rmSync(s3Root, { recursive: true, force: true });
           mkdirSync(s3Root, { recursive: true });
@@ -206,7 +208,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             options.seed === 'none' ? { datasetGroups: [] } : (options.seed ?? DEMO_SEED),
             options.seedBaseDir,
           );
-          lifecycle.resume();
         }
         await store.persist();
         return send(res, 200, { reset: what }, 'application/json');

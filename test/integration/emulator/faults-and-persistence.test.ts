@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -96,12 +96,16 @@ describe('emulator faults', () => {
   });
 
   it('resets counters and state', async () => {
-    t = await startTestEmulator();
+    // Pending 50 s and in progress 100 s at speed 1000: the job would finish 150 ms after its Create.
+    t = await startTestEmulator({ durations: { exportPendingMs: 50_000, exportInProgressMs: 100_000 } });
     await t.client.send(new CreateDatasetExportJobCommand(job('before-reset')));
     await t.admin('reset?what=stats', { method: 'POST' });
     expect(await t.stats()).toEqual({});
     await t.admin('reset', { method: 'POST' });
     expect((await t.client.send(new ListDatasetExportJobsCommand({}))).datasetExportJobs).toEqual([]);
+    // The job of the replaced state never finishes: no export is written into the emptied bucket.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(readdirSync(t.emulator.s3Root, { recursive: true })).toEqual([]);
   });
 });
 
