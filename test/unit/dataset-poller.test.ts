@@ -138,4 +138,20 @@ describe('DatasetPoller', () => {
     expect(aws.sweeps).toBe(after);
     poller.stop();
   });
+  it('forgets a job in the one dataset that lists it, and moves it when it is watched under another identity', async () => {
+    const { aws, sweep, set } = fakeAws();
+    const poller = new DatasetPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
+    set('moved', 'CREATE IN_PROGRESS');
+    poller.watch(identity('moved'), DATASET, 'ns/moved', 5_000, job('moved', 'CREATE IN_PROGRESS'));
+    // The namespace now names a role: the same job is listed with that role's credentials from now on.
+    const withRole = { ...identity('moved'), roleArn: 'arn:aws:iam::123456789012:role/team' };
+    poller.watch(withRole, DATASET, 'ns/moved', 5_000, job('moved', 'CREATE IN_PROGRESS'));
+    await vi.advanceTimersByTimeAsync(10_000);
+    // One dataset key lists it every 5 s, not two.
+    expect(aws.sweeps).toBe(2);
+    poller.forget(identity('moved').arn);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(aws.sweeps).toBe(2);
+    poller.stop();
+  });
 });
