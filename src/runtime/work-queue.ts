@@ -1,4 +1,5 @@
 //! The work queue between watch events and reconciles: de-duplication, bounded concurrency, backoff, timers.
+import { PriorityQueue } from '@datastructures-js/priority-queue';
 import type { Logger } from 'pino';
 
 export interface WorkQueueOptions {
@@ -28,9 +29,11 @@ export interface WorkQueueOptions {
  * `addAfter`); the queue only keeps time.
  */
 export class WorkQueue {
-  /** Waiting keys, first in first out within each priority (a lane per rank; ranked when added). */
-  private readonly lanes = new Map<number, Fifo>();
-  private waiting = 0;
+  /** Waiting keys, most urgent rank first and first in first out within a rank (ranked once, when added). */
+  private readonly waiting = new PriorityQueue<{ rank: number; seq: number; key: string }>(
+    (a, b) => a.rank - b.rank || a.seq - b.seq,
+  );
+  private added = 0;
   /** Keys waiting, with the time they were queued. */
   private readonly queued = new Map<string, number>();
   private readonly processing = new Set<string>();
@@ -59,7 +62,7 @@ export class WorkQueue {
   }
 
   get depth(): number {
-    return this.waiting;
+    return this.waiting.size();
   }
 
   /**
@@ -72,7 +75,7 @@ export class WorkQueue {
   }
 
   private get busy(): boolean {
-    return this.waiting > 0 || this.processing.size > 0;
+    return this.waiting.size() > 0 || this.processing.size > 0;
   }
 
   add(key: string): void {
@@ -84,14 +87,7 @@ export class WorkQueue {
     }
     if (this.queued.has(key)) return;
     this.queued.set(key, Date.now());
-    const rank = this.options.priority?.(key) ?? 0;
-    let lane = this.lanes.get(rank);
-    if (!lane) {
-      lane = new Fifo();
-      this.lanes.set(rank, lane);
-    }
-    lane.push(key);
-    this.waiting++;
+    this.waiting.enqueue({ rank: this.options.priority?.(key) ?? 0, seq: this.added++, key });
     this.pump();
   }
 
@@ -167,25 +163,14 @@ export class WorkQueue {
       !this.shuttingDown &&
       !this.paused &&
       this.processing.size < this.options.concurrency &&
-      this.waiting
+      this.waiting.size()
     ) {
-      const key = this.next();
+      const { key } = this.waiting.dequeue()!;
       this.options.onDequeue?.((Date.now() - (this.queued.get(key) ?? Date.now())) / 1000);
       this.queued.delete(key);
       this.processing.add(key);
       void this.process(key);
     }
-  }
-
-  /** The oldest key of the most urgent lane: O(1) whatever the depth (a burst of 10 000 new resources). */
-  private next(): string {
-    let best: Fifo | undefined;
-    let bestRank = Number.POSITIVE_INFINITY;
-    for (const [rank, lane] of this.lanes) {
-      if (lane.size && rank < bestRank) [best, bestRank] = [lane, rank];
-    }
-    this.waiting--;
-    return best!.shift();
   }
 
   private async process(key: string): Promise<void> {
@@ -207,8 +192,7 @@ export class WorkQueue {
     this.shuttingDown = true;
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    this.lanes.clear();
-    this.waiting = 0;
+    this.waiting.clear();
     this.queued.clear();
     if (this.processing.size === 0) return true;
     const idle = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
@@ -218,27 +202,3 @@ export class WorkQueue {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A first-in-first-out list with O(1) shift (Array#shift copies the whole array). */
-class Fifo {
-  private items: string[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: string): void {
-    this.items.push(item);
-  }
-
-  shift(): string {
-    const item = this.items[this.head++]!;
-    // Drop the consumed prefix once it is most of the array.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-}
