@@ -212,6 +212,16 @@ export const statusSchema = {
         "The job's tags in AWS as the operator last set or read them; it applies spec.tags when they differ.",
       additionalProperties: { type: 'string' },
     },
+    createRequested: {
+      type: 'object',
+      description:
+        "Written before the operator calls CreateDatasetExportJob: the job it is about to create, and when. After a crash or a lost answer, a job under this name is known as this resource's own by this record, never by the tags in AWS (anyone allowed to tag can forge them); its settings are still compared with the spec.",
+      required: ['jobName', 'at'],
+      properties: {
+        jobName: { type: 'string', description: 'The job name the Create was about to use.' },
+        at: { type: 'string', format: 'date-time', description: 'When the record was written.' },
+      },
+    },
     lastHandledReconcileAt: {
       type: 'string',
       description:

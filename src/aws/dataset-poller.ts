@@ -21,8 +21,8 @@ export type Sweep = (
 ) => Promise<Map<string, ObservedJob> | Failed>;
 
 interface Watched {
-  /** Who to tell when the job moves (a resource key: the poller does not know what it means). */
-  key: string;
+  /** The job watched. */
+  arn: string;
   /** The longest the job may go unlisted. */
   everyMs: number;
   /** What the watcher last saw of the job, to tell a move from a repeat. */
@@ -32,6 +32,10 @@ interface Watched {
 interface Dataset {
   identity: Identity;
   datasetArn: string;
+  /**
+   * By watcher (a resource key: the poller does not know what it means), never by job: two resources naming
+   * one job (one of them refused) each hold their own watch, and neither can drop or take over the other's.
+   */
   watched: Map<string, Watched>;
   listing?: Listing;
   /** When the last sweep started, answered or not: the next is counted from it, so failures never spin. */
@@ -62,7 +66,7 @@ const mark = (job: ObservedJob | undefined) => (job ? `${job.status}|${job.failu
  */
 export class DatasetPoller {
   private readonly datasets = new Map<string, Dataset>();
-  /** The dataset each watched job is watched in, so forgetting a job is one lookup at any fleet size. */
+  /** The dataset each watcher's job is watched in, so forgetting is one lookup at any fleet size. */
   private readonly watchedIn = new Map<string, Dataset>();
   private readonly now: () => number;
 
@@ -88,22 +92,23 @@ export class DatasetPoller {
 
   /**
    * The job is in flight: it must be listed at least every `everyMs`, and `key` told when it moves from
-   * `current` (what its watcher shows now). Watching again replaces the earlier terms.
+   * `current` (what its watcher shows now). A watcher watches one job: watching again replaces its earlier
+   * terms, wherever they were.
    */
   watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
     const dataset = this.dataset(identity, datasetArn);
-    const before = this.watchedIn.get(identity.arn);
-    if (before && before !== dataset && before.watched.delete(identity.arn)) this.schedule(before);
-    dataset.watched.set(identity.arn, { key, everyMs, seen: mark(current) });
-    this.watchedIn.set(identity.arn, dataset);
+    const before = this.watchedIn.get(key);
+    if (before && before !== dataset && before.watched.delete(key)) this.schedule(before);
+    dataset.watched.set(key, { arn: identity.arn, everyMs, seen: mark(current) });
+    this.watchedIn.set(key, dataset);
     this.schedule(dataset);
   }
 
-  /** The job needs no more listing (its watcher is gone, or it finished). */
-  forget(arn: string): void {
-    const dataset = this.watchedIn.get(arn);
-    this.watchedIn.delete(arn);
-    if (dataset?.watched.delete(arn)) this.schedule(dataset);
+  /** The watcher `key` needs no more listing (it is gone, refused, or its job finished); others keep theirs. */
+  forget(key: string): void {
+    const dataset = this.watchedIn.get(key);
+    this.watchedIn.delete(key);
+    if (dataset?.watched.delete(key)) this.schedule(dataset);
   }
 
   stop(): void {
@@ -150,7 +155,7 @@ export class DatasetPoller {
   private list(dataset: Dataset, log: Logger): Promise<Listing | Failed> {
     if (dataset.sweeping) return dataset.sweeping;
     const enough = (seen: ReadonlyMap<string, ObservedJob>) =>
-      dataset.watched.size > 0 && [...dataset.watched.keys()].every((arn) => seen.has(arn));
+      dataset.watched.size > 0 && [...dataset.watched.values()].every(({ arn }) => seen.has(arn));
     dataset.sweptAt = this.now();
     const sweeping = this.options
       .sweep(dataset.identity, dataset.datasetArn, enough, log)
@@ -171,16 +176,16 @@ export class DatasetPoller {
 
   /** Tells the watchers of jobs that moved; a job seen finished needs no more listing. */
   private report(dataset: Dataset, listing: Listing): void {
-    for (const [arn, watched] of dataset.watched) {
-      const job = listing.jobs.get(arn);
+    for (const [key, watched] of dataset.watched) {
+      const job = listing.jobs.get(watched.arn);
       const seen = mark(job);
       if (seen === watched.seen) continue;
       watched.seen = seen;
       if (job && (job.status === 'ACTIVE' || job.status === 'CREATE FAILED')) {
-        dataset.watched.delete(arn);
-        this.watchedIn.delete(arn);
+        dataset.watched.delete(key);
+        this.watchedIn.delete(key);
       }
-      this.options.changed(watched.key);
+      this.options.changed(key);
     }
   }
 

@@ -141,8 +141,8 @@ export class PersonalizeGateway implements PersonalizeApi {
     this.poller.watch(identity, datasetArn, key, everyMs, current);
   }
 
-  forget(arn: string): void {
-    this.poller.forget(arn);
+  forget(key: string): void {
+    this.poller.forget(key);
   }
 
   /**

@@ -64,11 +64,11 @@ export interface PersonalizeApi {
   fromList(identity: Identity, datasetArn: string, log: Logger, maxAgeMs?: number): Promise<Observation>;
   /**
    * The job is in flight: list its dataset at least every `everyMs` and report `key` when the job moves from
-   * `current`; replaces earlier terms for the job.
+   * `current`; replaces the earlier terms of `key`, and no other watcher's.
    */
   watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void;
-  /** The job needs no more polling. */
-  forget(arn: string): void;
+  /** The watcher `key` (a resource) needs no more polling; another's watch of the same job stays. */
+  forget(key: string): void;
   tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed>;
   retag(identity: Identity, plan: TagPlan, log: Logger): Promise<{ kind: 'retagged' } | Failed>;
 }

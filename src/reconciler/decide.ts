@@ -2,7 +2,7 @@
 import type { DatasetExportJob } from '../api/types.js';
 import type { Identity, Observation } from '../aws/observation.js';
 import type { EventSpec } from '../runtime/reconcile.js';
-import { SETTLING_CONFLICTS, takingUp } from './adoption.js';
+import { createRecorded, SETTLING_CONFLICTS, takingUp } from './adoption.js';
 import { HALTED, handled, reconcileRequest } from './annotations.js';
 import { findCondition, jobConditions, statusWith, withSynced } from './conditions.js';
 import { errorMessage, problem, retryAfter } from './problems.js';
@@ -46,8 +46,9 @@ export function decide(
   identity: Identity,
   observation: Observation,
   settings: DecideSettings,
-  { justCreated = false, claimedBy, owner, adoptionAllowed = false }: DecideContext = {},
+  context: DecideContext = {},
 ): Decision {
+  const { justCreated = false, createdHere = false } = context;
   const { now } = settings;
   switch (observation.kind) {
     case 'failed': {
@@ -92,20 +93,36 @@ export function decide(
           now,
         );
       }
-      return { kind: 'create', identity };
+      if (createRecorded(obj, identity.jobName)) return { kind: 'create', identity };
+      // Recorded before the call: after a crash or a lost answer, this record (not the job's tags, which
+      // anyone may set) is what makes the job this resource's own.
+      const record = statusWith(
+        obj,
+        {
+          jobName: identity.jobName,
+          region: identity.region,
+          createRequested: { jobName: identity.jobName, at: iso(now)! },
+        },
+        withSynced(obj, {
+          type: 'Synced',
+          status: 'True',
+          reason: 'Creating',
+          message: `Creating ${identity.jobName} in AWS`,
+        }),
+        now,
+      );
+      return { kind: 'create', identity, record };
     }
     case 'found': {
       const { job } = observation;
-      const takeUp = takingUp(obj, identity, job, settings, {
-        justCreated,
-        claimedBy,
-        owner,
-        adoptionAllowed,
-      });
+      const takeUp = takingUp(obj, identity, job, settings, context);
       if (takeUp.kind === 'update') return takeUp;
       const { adopted } = takeUp;
       const events: EventSpec[] = [];
-      if (!obj.status?.datasetExportJobArn) {
+      // `Created` is told by the one process whose Create AWS accepted, once: a job found after an
+      // AlreadyExists answer or a restart (however it is known as this resource's) is told by its status.
+      const created = (justCreated || createdHere) && !adopted;
+      if (!obj.status?.datasetExportJobArn && (adopted || created)) {
         events.push(
           adopted
             ? {
@@ -124,7 +141,7 @@ export function decide(
       }
       // A new job's first status is told in its Created event: one event fewer per job for the API server
       // (a failure still gets its own Warning).
-      const toldInCreated = !adopted && !obj.status?.datasetExportJobArn && job.status !== 'CREATE FAILED';
+      const toldInCreated = created && !obj.status?.datasetExportJobArn && job.status !== 'CREATE FAILED';
       if (obj.status?.status !== job.status && !toldInCreated) {
         const from = obj.status?.status ?? 'nothing';
         events.push({

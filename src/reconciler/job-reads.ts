@@ -36,13 +36,11 @@ export class JobReads {
   ): Promise<Observation> {
     if (this.settings.statusSource === 'describe') return this.gateway.describe(identity, log);
     const listed = await this.gateway.fromList(identity, obj.spec.datasetArn, log, this.listingAge(obj, now));
-    // A job to adopt is described once: a list summary does not tell what it was created with.
-    const adopting =
-      listed.kind === 'found' &&
-      obj.status?.datasetExportJobArn === undefined &&
-      obj.spec.jobName !== undefined &&
-      !createdHere;
-    if (adopting) return this.gateway.describe(identity, log);
+    // A job first seen, that this process did not create, is described once: its settings are checked
+    // against the spec before it is taken up, and a list summary does not tell them.
+    const firstSight =
+      listed.kind === 'found' && obj.status?.datasetExportJobArn === undefined && !createdHere;
+    if (firstSight) return this.gateway.describe(identity, log);
     if (listed.kind !== 'missing') return listed;
     // Not in a fresh listing: a new resource may create (AlreadyExists guards a listing that lags); a job
     // known before, or created here moments ago (the cache may not show its ARN yet), is described.
@@ -52,26 +50,25 @@ export class JobReads {
 
   /**
    * In list mode a running job is handed to its dataset's poller, which wakes the resource when the job
-   * moves: the resource's own requeue becomes a safety net. Any other outcome (paused, failed, final, no
-   * identity) takes the job off the poller.
+   * moves: the resource's own requeue becomes a safety net. Any other outcome (paused, refused, failed,
+   * final, no identity) takes this resource's watch off the poller, and only its own: a resource refused
+   * for naming another's job never touches that one's watch.
    */
   follow(obj: DatasetExportJob, update: Update, identity?: Identity): Update {
     if (this.settings.statusSource !== 'list') return update;
     const running =
       identity && update.status.datasetExportJobArn === identity.arn ? update.running : undefined;
     if (!identity || !running) {
-      const arn = obj.status?.datasetExportJobArn ?? identity?.arn;
-      if (arn) this.gateway.forget(arn);
+      this.gateway.forget(resourceKey(obj));
       return update;
     }
     this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), running.pollMs, running.job);
     return { ...update, requeue: { kind: 'after', ms: Math.max(running.pollMs, this.settings.pollMaxMs) } };
   }
 
-  /** The resource is gone: its job needs no more polling. */
+  /** The resource is gone: its watch needs no more polling. */
   forget(obj: DatasetExportJob): void {
-    const arn = obj.status?.datasetExportJobArn;
-    if (arn) this.gateway.forget(arn);
+    this.gateway.forget(resourceKey(obj));
   }
 
   /**

@@ -83,38 +83,40 @@ export class Reconciler {
     const identity = identityOf(obj, { ...namespaceScope, defaultRegion: this.settings.defaultRegion });
     if ('invalid' in identity) return this.finish(obj, invalidSpec(obj, identity.invalid, settings.now), log);
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
-    const decision = await this.act(
-      obj,
-      identity,
-      settings,
-      {
-        adoptionAllowed: this.settings.allowAdoption === true || namespaceScope.allowAdoption === true,
-      },
-      jobLog,
-    );
-    return this.finish(obj, decision, jobLog, identity);
+    const adoptionAllowed = this.settings.allowAdoption === true || namespaceScope.allowAdoption === true;
+    const acted = await this.act(obj, identity, settings, { adoptionAllowed }, jobLog);
+    return this.finish(acted.obj, acted.update, jobLog, identity);
   }
 
-  /** Observes the job, decides, and carries out what was decided: at most one Create, then tags. */
+  /**
+   * Observes the job, decides, and carries out what was decided: at most one Create (after the status
+   * records it is about to happen), then tags. Returns the resource as its status now stands with the update.
+   */
   private async act(
-    obj: DatasetExportJob,
+    stored: DatasetExportJob,
     identity: Identity,
     settings: DecideSettings,
     { adoptionAllowed }: { adoptionAllowed: boolean },
     log: Logger,
-  ): Promise<Update> {
+  ): Promise<{ obj: DatasetExportJob; update: Update }> {
+    let obj = stored;
+    const context = () => ({
+      claimedBy: this.claimant(obj, identity.arn),
+      createdHere: this.createdHere.get(identity.arn)?.uid === obj.metadata?.uid,
+      adoptionAllowed,
+    });
     let seen = await this.firstSight(
       obj,
       identity,
       await this.reads.observe(obj, identity, settings.now, this.createdHere.has(identity.arn), log),
       log,
     );
-    let decision = decide(obj, identity, seen.observation, settings, {
-      claimedBy: this.claimant(obj, identity.arn),
-      owner: seen.owner,
-      adoptionAllowed,
-    });
+    let decision = decide(obj, identity, seen.observation, settings, { ...context(), owner: seen.owner });
     if (decision.kind === 'create') {
+      if (decision.record) {
+        await this.effects.writeStatus(obj, decision.record);
+        obj = { ...obj, status: decision.record };
+      }
       const created = await this.gateway.create(identity, createInput(obj, identity), log);
       if (created.kind === 'created') this.rememberCreated(identity.arn, obj);
       // A job that appeared meanwhile (AlreadyExists) is described to learn whose it is. A job just created
@@ -129,20 +131,20 @@ export class Reconciler {
       const justCreated = created.kind === 'created';
       seen = justCreated ? { observation: after } : await this.firstSight(obj, identity, after, log);
       decision = decide(obj, identity, seen.observation, settings, {
+        ...context(),
         justCreated,
-        claimedBy: this.claimant(obj, identity.arn),
         owner: seen.owner,
-        adoptionAllowed,
       });
       if (decision.kind === 'create') {
         throw new Error(`AWS accepted CreateDatasetExportJob for ${identity.arn} but cannot describe it`);
       }
     }
-    // A job taken up from someone else (adopted, or a deleted resource's) is tagged with its new owner.
-    const claiming = seen.tags !== undefined && recordsJob(decision) && seen.owner?.uid !== obj.metadata?.uid;
+    // A job taken up from someone else (adopted, recovered, or a deleted resource's) is tagged with its new
+    // owner.
+    const claiming = seen.tags !== undefined && recordsJob(decision) && !sameOwner(seen.tags, obj);
     if (claiming || needsTagSync(obj, decision))
-      return this.syncTags(obj, identity, decision, seen.tags, settings, log);
-    return decision;
+      return { obj, update: await this.syncTags(obj, identity, decision, seen.tags, settings, log) };
+    return { obj, update: decision };
   }
 
   /**
@@ -154,8 +156,8 @@ export class Reconciler {
   }
 
   /**
-   * A job found that this resource has not recorded is read for its owner tags before anything of it is
-   * shown or adopted: it may belong to another namespace, or be this resource's own after a lost answer.
+   * A job found that this resource has not recorded, and that this process did not create for it, is read
+   * for its owner tags before anything of it is shown or taken up: they may name another namespace.
    */
   private async firstSight(
     obj: DatasetExportJob,
@@ -164,9 +166,7 @@ export class Reconciler {
     log: Logger,
   ): Promise<{ observation: Observation; owner?: Owner; tags?: Tags }> {
     if (observation.kind !== 'found' || obj.status?.datasetExportJobArn !== undefined) return { observation };
-    // Created by this process for this very resource (its status write was lost): no need to ask AWS.
-    const creator = this.createdHere.get(identity.arn);
-    if (creator?.uid === obj.metadata?.uid) return { observation, owner: ownerOf(ownerTags(obj)) };
+    if (this.createdHere.get(identity.arn)?.uid === obj.metadata?.uid) return { observation };
     const read = await this.gateway.tags(identity, log);
     if (read.kind === 'failed') return { observation: read };
     return { observation, owner: ownerOf(read.tags), tags: read.tags };
@@ -246,6 +246,11 @@ export class Reconciler {
     for (const event of decision.events) await this.effects.recordEvent(obj, event);
     return decision.requeue;
   }
+}
+
+/** The job's owner tags already name this resource. */
+function sameOwner(tags: Tags, obj: DatasetExportJob): boolean {
+  return Object.entries(ownerTags(obj)).every(([key, value]) => tags[key] === value);
 }
 
 function stripUndefined<T>(value: T): T {

@@ -14,7 +14,11 @@ export type Update = {
   running?: { job: ObservedJob; pollMs: number };
 };
 
-export type Decision = { kind: 'create'; identity: Identity } | Update;
+/**
+ * Create the job; first write `record` (the status saying which job is about to be created) unless the
+ * status already says so.
+ */
+export type Decision = { kind: 'create'; identity: Identity; record?: DatasetExportJobStatus } | Update;
 
 export interface DecideSettings {
   now: Date;
@@ -28,9 +32,14 @@ export interface DecideSettings {
 export interface DecideContext {
   /** This reconcile's own Create produced the job. */
   justCreated?: boolean;
+  /** This process created the job for this very resource (an earlier reconcile's status write was lost). */
+  createdHere?: boolean;
   /** Another resource (namespace/name) already manages the job: it recorded its ARN, or created it. */
   claimedBy?: string;
-  /** The owner the job's tags record, read when a job is first seen without this resource creating it. */
+  /**
+   * The owner the job's tags record, read when a job is first seen without this process creating it: a hint
+   * that refuses another namespace's job, never proof that a job is this resource's.
+   */
   owner?: Owner;
   /** A job the operator did not create may be adopted (operator flag or namespace annotation). */
   adoptionAllowed?: boolean;

@@ -132,7 +132,7 @@ describe('DatasetPoller', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     // One attempt per interval, failed or not.
     expect(aws.sweeps - before).toBe(4);
-    poller.forget(identity('gone').arn);
+    poller.forget('ns/gone');
     const after = aws.sweeps;
     await vi.advanceTimersByTimeAsync(20_000);
     expect(aws.sweeps).toBe(after);
@@ -149,9 +149,27 @@ describe('DatasetPoller', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     // One dataset key lists it every 5 s, not two.
     expect(aws.sweeps).toBe(2);
-    poller.forget(identity('moved').arn);
+    poller.forget('ns/moved');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(aws.sweeps).toBe(2);
+    poller.stop();
+  });
+
+  it("a second resource naming another's job (refused) neither takes over nor drops the first one's watch", async () => {
+    const { aws, sweep, set } = fakeAws();
+    const changed: string[] = [];
+    const poller = new DatasetPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
+    set('shared', 'CREATE PENDING');
+    poller.watch(identity('shared'), DATASET, 'a/owner', 5_000, job('shared', 'CREATE PENDING'));
+    // The copycat in another namespace watches the same job under its own key, then is refused and forgets.
+    const otherRole = { ...identity('shared'), roleArn: 'arn:aws:iam::123456789012:role/b' };
+    poller.watch(otherRole, DATASET, 'b/copycat', 5_000, job('shared', 'CREATE PENDING'));
+    poller.forget('b/copycat');
+    poller.forget('b/never-watched');
+    set('shared', 'ACTIVE');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(changed).toEqual(['a/owner']);
+    expect(aws.sweeps).toBe(1);
     poller.stop();
   });
 });

@@ -24,6 +24,8 @@ const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
 const now = new Date('2026-11-28T12:00:00Z');
 const settings: DecideSettings = { now, pollDelay: (age) => 1000 + age, actionableRetryMs: 300_000 };
 const allowed = { adoptionAllowed: true };
+/** A job this process created for the resource: polls, and the first status after a lost write. */
+const own = { createdHere: true };
 
 function resource(overrides: Partial<DatasetExportJob> = {}): DatasetExportJob {
   return {
@@ -53,6 +55,7 @@ const job = (status: string, extra: Partial<ObservedJob> = {}): ObservedJob => (
   status,
   creationDateTime: new Date('2026-11-28T11:59:00Z'),
   lastUpdatedDateTime: new Date('2026-11-28T11:59:30Z'),
+  created: { ingestionMode: 'PUT', roleArn: 'arn:aws:iam::123456789012:role/r', path: 's3://b/' },
   ...extra,
 });
 const error = (cls: ClassifiedError['class'], reason: string): ClassifiedError => ({
@@ -105,8 +108,21 @@ describe('identityOf', () => {
 });
 
 describe('decide', () => {
-  it('creates when AWS has no job and the resource never saw one', () => {
-    expect(decide(resource(), identity, { kind: 'missing' }, settings)).toEqual({ kind: 'create', identity });
+  it('creates when AWS has no job, recording first in status which job it is about to create', () => {
+    const d = decide(resource(), identity, { kind: 'missing' }, settings);
+    expect(d).toMatchObject({ kind: 'create', identity });
+    const record = d.kind === 'create' ? d.record : undefined;
+    expect(record).toMatchObject({
+      jobName: identity.jobName,
+      createRequested: { jobName: identity.jobName, at: '2026-11-28T12:00:00Z' },
+    });
+    expect(record).not.toHaveProperty('datasetExportJobArn');
+    expect(record?.conditions?.find((c) => c.type === 'Synced')).toMatchObject({ reason: 'Creating' });
+    // Recorded already (a Create that failed, retried): no second write before the call.
+    expect(decide(resource({ status: record }), identity, { kind: 'missing' }, settings)).toEqual({
+      kind: 'create',
+      identity,
+    });
   });
 
   it('never creates again once an ARN was recorded', () => {
@@ -139,7 +155,7 @@ describe('decide', () => {
   });
 
   it('marks ACTIVE Ready and Complete and stops polling', () => {
-    const d = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const d = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings, own));
     expect([cond(d, 'Ready')?.status, cond(d, 'Complete')?.status, cond(d, 'Failed')?.status]).toEqual([
       'True',
       'True',
@@ -155,33 +171,43 @@ describe('decide', () => {
         identity,
         { kind: 'found', job: job('CREATE FAILED', { failureReason: 'no access' }) },
         settings,
+        own,
       ),
     );
     expect(cond(d, 'Failed')).toMatchObject({ status: 'True', reason: 'CreateFailed', message: 'no access' });
     expect(cond(d, 'Ready')).toMatchObject({ status: 'False', message: 'no access' });
     expect(cond(d, 'Complete')?.status).toBe('False');
-    expect(d.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'CreateFailed' });
+    expect(d.events.map((e) => e.reason)).toEqual(['Created', 'CreateFailed']);
+    expect(d.events.at(-1)).toMatchObject({ type: 'Warning' });
     expect(d.requeue).toEqual({ kind: 'none' });
   });
 
   it('keeps lastTransitionTime and emits nothing when a poll sees no change', () => {
     const first = update(
-      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings, own),
     );
     const polled = resource({ status: first.status });
     const later = { ...settings, now: new Date(now.getTime() + 60_000) };
-    const again = update(decide(polled, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, later));
+    const again = update(
+      decide(polled, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, later, own),
+    );
     expect(again.status).toEqual(first.status);
     expect(again.events).toEqual([]);
   });
 
   it('moves lastTransitionTime only for conditions whose status changed', () => {
     const running = update(
-      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings, own),
     );
     const later = { ...settings, now: new Date(now.getTime() + 60_000) };
     const done = update(
-      decide(resource({ status: running.status }), identity, { kind: 'found', job: job('ACTIVE') }, later),
+      decide(
+        resource({ status: running.status }),
+        identity,
+        { kind: 'found', job: job('ACTIVE') },
+        later,
+        own,
+      ),
     );
     expect(cond(done, 'Ready')?.lastTransitionTime).toBe('2026-11-28T12:01:00Z');
     expect(cond(done, 'Failed')?.lastTransitionTime).toBe('2026-11-28T12:00:00Z');
@@ -219,14 +245,14 @@ describe('decide', () => {
     expect(d.status.status).toBeUndefined();
     expect(d.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
     expect(cond(d, 'Stalled')?.status).toBe('True');
-    // A job the operator created for another resource of this namespace, since deleted, needs no opt-in.
+    // Owner tags naming this namespace (a deleted sibling's, or forged by anyone allowed to tag) are no proof.
     const sibling = { namespace: 'ml', name: 'gone', uid: 'uid-0' };
-    expect(update(decide(named, id, found, settings, { owner: sibling })).events[0]).toMatchObject({
-      reason: 'Adopted',
-    });
+    expect(cond(update(decide(named, id, found, settings, { owner: sibling })), 'Synced')?.reason).toBe(
+      'AdoptionNotAllowed',
+    );
   });
 
-  it("never adopts or reads out another namespace's job, and knows its own by the owner UID", () => {
+  it("never adopts or reads out another namespace's job, and knows its own by its record, not by its tags", () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'theirs' } });
     const id = identityOf(named, {}) as Identity;
     const found = {
@@ -244,11 +270,19 @@ describe('decide', () => {
     expect(d.status).not.toHaveProperty('creationDateTime');
     expect(d.requeue).toEqual({ kind: 'none' });
     expect(isSettled(resource({ ...named, status: d.status }))).toBe(true);
-    // A job carrying this resource's own UID is its own Create, whose answer was lost: no opt-in, no adoption.
+    // Tags carrying this resource's own UID prove nothing (forged job, owner tags copied from the resource).
     const mine = { namespace: 'ml', name: 'job', uid: 'uid-1' };
-    expect(update(decide(named, id, found, settings, { owner: mine })).events[0]).toMatchObject({
-      reason: 'Created',
-    });
+    const forged = update(decide(named, id, found, settings, { owner: mine }));
+    expect(cond(forged, 'Synced')?.reason).toBe('AdoptionNotAllowed');
+    expect(forged.status.datasetExportJobArn).toBeUndefined();
+    // Recorded before its Create (whose answer, or the status write after it, was lost): its own, no opt-in,
+    // and no second Created event (the process that created it told it, or is gone).
+    const record = { createRequested: { jobName: 'theirs', at: '2026-11-28T11:58:00Z' } };
+    const recovered = update(
+      decide(resource({ ...named, status: record }), id, found, settings, { owner: mine }),
+    );
+    expect(recovered.status).toMatchObject({ status: 'ACTIVE', datasetExportJobArn: id.arn });
+    expect(recovered.events.map((e) => e.reason)).toEqual(['StatusChanged']);
   });
 
   it('adopts only a job created with what the spec says, and stops for good with SpecMismatch otherwise', () => {
@@ -272,7 +306,7 @@ describe('decide', () => {
     };
     const adopted = update(decide(named, id, { kind: 'found', job: existing(same) }, settings, allowed));
     expect(adopted.events[0]).toMatchObject({ reason: 'Adopted' });
-    // What AWS leaves out is not held against the spec.
+    // What AWS leaves out cannot be checked, so it is never taken on trust.
     const partial = update(
       decide(
         named,
@@ -282,7 +316,11 @@ describe('decide', () => {
         allowed,
       ),
     );
-    expect(partial.events[0]).toMatchObject({ reason: 'Adopted' });
+    expect(cond(partial, 'Synced')?.message).toMatch(
+      /: ingestionMode is not reported by AWS; roleArn is not reported by AWS\. /,
+    );
+    const summary = update(decide(named, id, { kind: 'found', job: existing(undefined) }, settings, allowed));
+    expect(cond(summary, 'Synced')?.reason).toBe('SpecMismatch');
 
     const other = { ...same, ingestionMode: 'BULK', path: 's3://elsewhere/', kmsKeyArn: undefined };
     const d = update(decide(named, id, { kind: 'found', job: existing(other) }, settings, allowed));
@@ -297,6 +335,18 @@ describe('decide', () => {
     expect(d.requeue).toEqual({ kind: 'none' });
     expect(d.status.datasetExportJobArn).toBeUndefined();
     expect(isSettled(resource({ ...named, status: d.status }))).toBe(true);
+
+    // A forged job under the name this resource recorded, carrying its own owner tags and UID, with another
+    // path: SpecMismatch, whatever the tags say, and nothing of it shown as this resource's.
+    const record = { createRequested: { jobName: 'legacy', at: '2026-11-28T11:58:00Z' } };
+    const forged = update(
+      decide(resource({ ...named, status: record }), id, { kind: 'found', job: existing(other) }, settings, {
+        owner: { namespace: 'ml', name: 'job', uid: 'uid-1' },
+      }),
+    );
+    expect(cond(forged, 'Synced')).toMatchObject({ status: 'False', reason: 'SpecMismatch' });
+    expect(forged.status.status).toBeUndefined();
+    expect(forged.events[0]?.note).toMatch(/path is s3:\/\/elsewhere\/, the spec says s3:\/\/b\//);
 
     // Its own job (just created, or recorded before) is never questioned.
     expect(
@@ -376,7 +426,7 @@ describe('decide', () => {
 
   it('keeps the job conditions while an error is shown', () => {
     const running = update(
-      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings, own),
     );
     const d = update(
       decide(
@@ -414,7 +464,9 @@ describe('isSettled and createInput', () => {
     expect(isSettled(resource({ status: conflict.status }))).toBe(true);
   });
   it('unsettles a finished job on a new reconcile request, and settles again once AWS answered it', () => {
-    const finished = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const finished = update(
+      decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings, own),
+    );
     const requested = (value: string, status = finished.status) =>
       resource({
         metadata: {
@@ -428,7 +480,13 @@ describe('isSettled and createInput', () => {
 
     // AWS answered: the request is echoed, nothing else changes, no event.
     const answered = update(
-      decide(requested('2026-11-28T13:00:00Z'), identity, { kind: 'found', job: job('ACTIVE') }, settings),
+      decide(
+        requested('2026-11-28T13:00:00Z'),
+        identity,
+        { kind: 'found', job: job('ACTIVE') },
+        settings,
+        own,
+      ),
     );
     expect(answered.status).toEqual({ ...finished.status, lastHandledReconcileAt: '2026-11-28T13:00:00Z' });
     expect(answered.events).toEqual([]);
@@ -484,7 +542,7 @@ describe('pause', () => {
 
   it('keeps what was seen, says Paused once, and leaves a reconcile request pending', () => {
     const running = update(
-      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+      decide(resource(), identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings, own),
     );
     const request = {
       'personalize.ops.dev/paused': 'true',
@@ -504,7 +562,9 @@ describe('pause', () => {
   });
 
   it('unsettles a finished job last seen paused, so resuming reads AWS once more', () => {
-    const finished = update(decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const finished = update(
+      decide(resource(), identity, { kind: 'found', job: job('ACTIVE') }, settings, own),
+    );
     const pausedStatus = paused(
       annotated({ 'personalize.ops.dev/paused': 'true' }, finished.status),
       now,
@@ -512,7 +572,13 @@ describe('pause', () => {
     expect(isSettled(resource({ status: finished.status }))).toBe(true);
     expect(isSettled(resource({ status: pausedStatus }))).toBe(false);
     const resumed = update(
-      decide(resource({ status: pausedStatus }), identity, { kind: 'found', job: job('ACTIVE') }, settings),
+      decide(
+        resource({ status: pausedStatus }),
+        identity,
+        { kind: 'found', job: job('ACTIVE') },
+        settings,
+        own,
+      ),
     );
     expect(cond(resumed, 'Synced')).toMatchObject({ status: 'True', reason: 'Synced' });
     expect(resumed.events).toEqual([]);
@@ -572,7 +638,7 @@ describe('tags', () => {
     status = 'ACTIVE',
   ) => {
     const base = resource({ spec: { ...resource().spec, ...(specTags ? { tags: specTags } : {}) } });
-    const seen = update(decide(base, identity, { kind: 'found', job: job(status) }, settings));
+    const seen = update(decide(base, identity, { kind: 'found', job: job(status) }, settings, own));
     return resource({
       spec: base.spec,
       status: { ...seen.status, ...(statusTags ? { tags: statusTags } : {}) },
@@ -598,10 +664,12 @@ describe('tags', () => {
     expect(created.status.creationDateTime).toBeUndefined();
     const shown = resource({ status: created.status });
     // Listed later, still CREATE PENDING but with AWS's timestamps: nothing to write yet.
-    const same = update(decide(shown, identity, { kind: 'found', job: job('CREATE PENDING') }, settings));
+    const same = update(
+      decide(shown, identity, { kind: 'found', job: job('CREATE PENDING') }, settings, own),
+    );
     expect(same.status).toEqual(created.status);
     const moved = update(
-      decide(shown, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+      decide(shown, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings, own),
     );
     expect(moved.status.creationDateTime).toBeDefined();
     expect(moved.status.lastUpdatedDateTime).toBeDefined();
@@ -620,7 +688,7 @@ describe('tags', () => {
 
   it('syncs when spec.tags differ from what status recorded, and keeps a settled job unsettled until then', () => {
     const edited = tagged({ team: 'search' }, { team: 'ml' });
-    const seen = update(decide(edited, identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const seen = update(decide(edited, identity, { kind: 'found', job: job('ACTIVE') }, settings, own));
     expect(needsTagSync(edited, seen)).toBe(true);
     expect(isSettled(edited)).toBe(false);
     // Never recorded (adopted, or written by an older version) and none wanted: AWS's tags are left alone.
@@ -628,7 +696,7 @@ describe('tags', () => {
     expect(
       needsTagSync(
         untouched,
-        update(decide(untouched, identity, { kind: 'found', job: job('ACTIVE') }, settings)),
+        update(decide(untouched, identity, { kind: 'found', job: job('ACTIVE') }, settings, own)),
       ),
     ).toBe(false);
     expect(isSettled(untouched)).toBe(true);
@@ -641,7 +709,7 @@ describe('tags', () => {
 
   it('records the applied tags and names the changed keys, never the values', () => {
     const edited = tagged({ team: 'search', env: 'prod' }, { team: 'ml', owner: 'ana' });
-    const seen = update(decide(edited, identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const seen = update(decide(edited, identity, { kind: 'found', job: job('ACTIVE') }, settings, own));
     const done = tagsApplied(edited, seen, { set: { team: 'search', env: 'prod' }, remove: ['owner'] });
     expect(done.status.tags).toEqual({ team: 'search', env: 'prod' });
     expect(done.events).toEqual([
@@ -653,7 +721,7 @@ describe('tags', () => {
 
   it('shows a failed tag call in Synced, keeps the job mirrored, and retries without repeating the event', () => {
     const edited = tagged({ team: 'search' }, { team: 'ml' }, 'CREATE IN_PROGRESS');
-    const later = update(decide(edited, identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const later = update(decide(edited, identity, { kind: 'found', job: job('ACTIVE') }, settings, own));
     const denied = tagsFailed(edited, later, error('actionable', 'AccessDenied'), settings);
     expect(denied.status.status).toBe('ACTIVE');
     expect(denied.status.tags).toEqual({ team: 'ml' });
@@ -667,7 +735,7 @@ describe('tags', () => {
     expect(denied.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
     // A job still running keeps its poll, and the tags are tried again with it.
     const running = update(
-      decide(edited, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings),
+      decide(edited, identity, { kind: 'found', job: job('CREATE IN_PROGRESS') }, settings, own),
     );
     expect(tagsFailed(edited, running, error('actionable', 'AccessDenied'), settings).requeue).toEqual(
       running.requeue,
@@ -675,7 +743,9 @@ describe('tags', () => {
     const stillDenied = resource({ spec: edited.spec, status: denied.status });
     expect(isSettled(stillDenied)).toBe(false);
 
-    const retried = update(decide(stillDenied, identity, { kind: 'found', job: job('ACTIVE') }, settings));
+    const retried = update(
+      decide(stillDenied, identity, { kind: 'found', job: job('ACTIVE') }, settings, own),
+    );
     const again = tagsFailed(stillDenied, retried, error('actionable', 'AccessDenied'), {
       ...settings,
       now: new Date(now.getTime() + 60_000),

@@ -39,6 +39,8 @@ const found = (status: string, failureReason?: string, created?: ObservedJob['cr
     created,
   },
 });
+/** A job this process created for the resource. */
+const own = { createdHere: true };
 const failed = (cls: ClassifiedError['class'], reason: string): Observation => ({
   kind: 'failed',
   error: { class: cls, reason, code: `${reason}Exception`, message: 'it went wrong' },
@@ -68,21 +70,27 @@ beforeAll(() => {
 
 describe('kstatus (what Flux waits on) reads the status the operator writes', () => {
   it('reports a job on its way InProgress, ACTIVE Current and CREATE FAILED Failed with the reason', () => {
+    const toCreate = decide(resource, identity, { kind: 'missing' }, settings);
+    const record = { ...resource, status: toCreate.kind === 'create' ? toCreate.record : undefined };
     const creating = decide(resource, identity, { kind: 'missing' }, settings, { justCreated: true });
-    const running = decide(resource, identity, found('CREATE IN_PROGRESS'), settings);
-    const active = decide(resource, identity, found('ACTIVE'), settings);
+    const running = decide(resource, identity, found('CREATE IN_PROGRESS'), settings, own);
+    const active = decide(resource, identity, found('ACTIVE'), settings, own);
     const createFailed = decide(
       resource,
       identity,
       found('CREATE FAILED', 'Insufficient privileges'),
       settings,
+      own,
     );
-    expect(kstatus([creating, running, active, createFailed].map((d) => withStatus(d)))).toEqual([
-      'InProgress\tCreateDatasetExportJob succeeded',
-      'InProgress\tAWS reports the job CREATE IN_PROGRESS',
-      'Current\tResource is Ready',
-      'Failed\tInsufficient privileges',
-    ]);
+    expect(kstatus([record, ...[creating, running, active, createFailed].map((d) => withStatus(d))])).toEqual(
+      [
+        `InProgress\tCreating ${identity.jobName} in AWS`,
+        'InProgress\tCreateDatasetExportJob succeeded',
+        'InProgress\tAWS reports the job CREATE IN_PROGRESS',
+        'Current\tResource is Ready',
+        'Failed\tInsufficient privileges',
+      ],
+    );
   });
 
   it('reports errors that clear by themselves InProgress and those that need a person Failed', () => {
@@ -105,7 +113,7 @@ describe('kstatus (what Flux waits on) reads the status the operator writes', ()
   });
 
   it('goes by Ready for a paused resource, reports a refused annotation Failed and a new spec InProgress', () => {
-    const running = withStatus(decide(resource, identity, found('CREATE IN_PROGRESS'), settings));
+    const running = withStatus(decide(resource, identity, found('CREATE IN_PROGRESS'), settings, own));
     const pausedUpdate = paused(running, now);
     const refused = invalidAnnotation(
       resource,
@@ -120,7 +128,9 @@ describe('kstatus (what Flux waits on) reads the status the operator writes', ()
   });
 
   it('adds the conditions to a finished status written before they existed, without touching the rest', () => {
-    const failedJob = withStatus(decide(resource, identity, found('CREATE FAILED', 'No access'), settings));
+    const failedJob = withStatus(
+      decide(resource, identity, found('CREATE FAILED', 'No access'), settings, own),
+    );
     const before: DatasetExportJob = {
       ...failedJob,
       status: {

@@ -73,14 +73,14 @@ class FakePersonalize implements PersonalizeApi {
     return { kind: 'found', job: { ...summary, datasetArn } };
   }
 
-  /** Jobs the dataset pollers watch: ARN → (resource key, longest gap between listings). */
-  readonly watched = new Map<string, { key: string; everyMs: number; status: string }>();
+  /** What the dataset pollers watch: resource key → (job ARN, longest gap between listings). */
+  readonly watched = new Map<string, { arn: string; everyMs: number; status: string }>();
   watch(identity: Identity, _datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
-    this.watched.set(identity.arn, { key, everyMs, status: current.status });
+    this.watched.set(key, { arn: identity.arn, everyMs, status: current.status });
   }
 
-  forget(arn: string): void {
-    this.watched.delete(arn);
+  forget(key: string): void {
+    this.watched.delete(key);
   }
 
   async tags(identity: Identity): Promise<{ kind: 'tags'; tags: Tags } | Failed> {
@@ -121,7 +121,7 @@ function harness(aws: FakePersonalize, settings: Partial<ReconcilerSettings> = {
     aws,
     {
       writeStatus: async (_obj, status) => {
-        if (crash) throw new Error('the process died before the status write');
+        if (crash && status.datasetExportJobArn) throw new Error('the process died before the status write');
         writes.push(status);
       },
       recordEvent: async (_obj, event) => {
@@ -134,6 +134,7 @@ function harness(aws: FakePersonalize, settings: Partial<ReconcilerSettings> = {
     reconciler,
     writes,
     events,
+    /** The process dies before it writes any status that records a job (its record of a Create is kept). */
     crashOnWrite: () => {
       crash = true;
     },
@@ -168,14 +169,16 @@ const OWNER = {
 };
 
 describe('the reconcile shell, over a fake of the gateway interface', () => {
-  it('creates once; a Create answered AlreadyExists is described and known as its own by the owner tags', async () => {
+  it('creates once; a Create answered AlreadyExists is known as its own by the record written before it, told once', async () => {
     const aws = new FakePersonalize();
     aws.answerCreateWithExists = true;
     const h = harness(aws, { statusSource: 'describe' });
     const result = await h.reconciler.reconcile(resource({ jobName: 'chosen' }), log);
     expect(aws.calls).toEqual(['describe', 'create', 'describe', 'tags']);
+    expect(h.writes[0]).toMatchObject({ createRequested: { jobName: 'chosen' } });
     expect(h.writes.at(-1)?.status).toBe('CREATE PENDING');
-    expect(h.events.map((e) => e.reason)).toEqual(['Created']);
+    // Whoever AWS answered OK told `Created` (another replica); this one tells the status it found.
+    expect(h.events.map((e) => e.reason)).toEqual(['StatusChanged']);
     expect(aws.plans).toEqual([]);
     expect(result).toEqual({ kind: 'after', ms: 1_000 });
   });
@@ -186,13 +189,16 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     const obj = resource();
     const result = await h.reconciler.reconcile(obj, log);
     expect(aws.calls).toEqual(['list', 'create']);
-    expect(h.writes).toHaveLength(1);
-    const arn = h.writes[0]!.datasetExportJobArn!;
-    expect(h.writes[0]).toMatchObject({ status: 'CREATE PENDING', jobName: expect.any(String) });
-    expect(synced(h.writes[0])).toMatchObject({ status: 'True' });
+    // The record of the Create about to be made, then the job: CREATE PENDING with its ARN in one write.
+    expect(h.writes).toHaveLength(2);
+    expect(h.writes[0]).toMatchObject({ createRequested: { jobName: expect.any(String) } });
+    expect(h.writes[0]).not.toHaveProperty('datasetExportJobArn');
+    const arn = h.writes[1]!.datasetExportJobArn!;
+    expect(h.writes[1]).toMatchObject({ status: 'CREATE PENDING', jobName: expect.any(String) });
+    expect(synced(h.writes[1])).toMatchObject({ status: 'True' });
     expect(h.events.map((e) => e.reason)).toEqual(['Created']);
     // The poller reads it from now on (as fast as a new job needs); the requeue is only a safety net.
-    expect(aws.watched.get(arn)).toEqual({ key: 'ml/export', everyMs: 1_000, status: 'CREATE PENDING' });
+    expect(aws.watched.get('ml/export')).toEqual({ arn, everyMs: 1_000, status: 'CREATE PENDING' });
     expect(result).toEqual({ kind: 'after', ms: 10_000 });
 
     // Woken when the poller saw it move: one more write, and off the poller once it is final.
@@ -200,8 +206,8 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     aws.calls.length = 0;
     expect(await h.reconciler.reconcile(h.stored(obj), log)).toEqual({ kind: 'none' });
     expect(aws.calls).toEqual(['list']);
-    expect(h.writes).toHaveLength(2);
-    expect(aws.watched.has(arn)).toBe(false);
+    expect(h.writes).toHaveLength(3);
+    expect(aws.watched.has('ml/export')).toBe(false);
   });
 
   it('takes a job off its poller when the resource is deleted', async () => {
@@ -285,12 +291,12 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     );
     expect(aws.calls.filter((c) => c === 'create')).toHaveLength(1);
 
-    // A new process, which remembers nothing of the Create: the derived name and the owner tags tell.
+    // A new process, which remembers nothing of the Create: the record written before it tells, no opt-in.
     const after = harness(aws);
-    await after.reconciler.reconcile(resource(), log);
+    await after.reconciler.reconcile(before.stored(resource()), log);
     expect(aws.calls.filter((c) => c === 'create')).toHaveLength(1);
     expect(after.writes.at(-1)?.datasetExportJobArn).toMatch(/dataset-export-job\/ml-export-[0-9a-f]{10}$/);
-    expect(after.events.map((e) => e.reason)).toEqual(['Created']);
+    expect(after.events.map((e) => e.reason)).toEqual(['StatusChanged']);
     expect(aws.plans).toEqual([]);
   });
 });
