@@ -6,8 +6,23 @@ import { RateLimiter } from '../../src/aws/rate-limiter.js';
  * A client that always has work, paced by an AdaptiveRate, against a service with a token bucket (AWS's
  * model of a request rate), simulated millisecond by millisecond: no timers, no wall clock.
  */
-function simulate(limit: number, calls: number, start = 10, burst = 40) {
+function simulate(
+  limit: number,
+  calls: number,
+  start = 10,
+  burst = 40,
+  { storm, until }: { storm?: { fromMs: number; toMs: number; share: number }; until?: number } = {},
+) {
   const rate = new AdaptiveRate({ initial: start });
+  // A fixed pseudo-random sequence (mulberry32): the storm throttles the same calls on every run.
+  let seed = 42;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const rates: number[] = [];
   let serverTokens = burst;
   let clientTokens = 2 * start;
   let pending = calls;
@@ -16,7 +31,8 @@ function simulate(limit: number, calls: number, start = 10, burst = 40) {
   let throttled = 0;
   const answers: { at: number; sentAt: number; ok: boolean }[] = [];
   let t = 0;
-  for (; done < calls; t++) {
+  for (; until === undefined ? done < calls : t < until; t++) {
+    if (t % 1000 === 0) rates.push(rate.rate);
     serverTokens = Math.min(burst, serverTokens + limit / 1000);
     clientTokens = Math.min(Math.max(1, 2 * rate.rate), clientTokens + rate.rate / 1000);
     while (answers.length && answers[0]!.at <= t) {
@@ -34,12 +50,13 @@ function simulate(limit: number, calls: number, start = 10, burst = 40) {
       clientTokens--;
       pending--;
       sent++;
-      const ok = serverTokens >= 1;
+      const stormy = storm && t >= storm.fromMs && t < storm.toMs && random() < storm.share;
+      const ok = !stormy && serverTokens >= 1;
       if (ok) serverTokens--;
       answers.push({ at: t + 20, sentAt: t, ok });
     }
   }
-  return { seconds: t / 1000, throttledShare: throttled / sent, finalRate: rate.rate };
+  return { seconds: t / 1000, throttledShare: throttled / sent, finalRate: rate.rate, rates };
 }
 
 describe('AdaptiveRate (AIMD)', () => {
@@ -57,6 +74,24 @@ describe('AdaptiveRate (AIMD)', () => {
       expect(run.seconds).toBeLessThanOrEqual(bound);
       expect(run.finalRate).toBeGreaterThan(limit * 0.6);
       expect(run.finalRate).toBeLessThan(limit * 1.3);
+    },
+  );
+
+  // The storm cuts the rate to its floor over and over; once it is over, the rate last known to work (or,
+  // with none known, a doubling search) brings the client back to the service's rate within seconds.
+  it.each([
+    { when: 'after two minutes at the limit', fromMs: 120_000 },
+    { when: 'with no rate known before it', fromMs: 0 },
+  ])(
+    'is back at 90 percent of the service rate within 20 s of a minute of 30 percent throttled calls, $when',
+    ({ fromMs }) => {
+      const toMs = fromMs + 60_000;
+      const run = simulate(20, 1e9, 10, 40, { storm: { fromMs, toMs, share: 0.3 }, until: toMs + 20_000 });
+      expect(run.rates[toMs / 1000 - 1]).toBeLessThan(5);
+      expect(run.finalRate).toBeGreaterThanOrEqual(18);
+      // And it stays there, with the usual share of calls throttled, for the next minutes.
+      const after = simulate(20, 1e9, 10, 40, { storm: { fromMs, toMs, share: 0.3 }, until: toMs + 200_000 });
+      expect(Math.min(...after.rates.slice(toMs / 1000 + 20))).toBeGreaterThanOrEqual(20 * 0.6);
     },
   );
 
