@@ -20,4 +20,14 @@ export const AWS = {
   reservedTagPrefix: 'aws:',
 } as const;
 
+/**
+ * What an export destination must be beyond AWS's pattern (which also lets http(s) URLs through): an S3 bucket
+ * by S3's naming rules (3 to 63 lower-case letters, digits, dots and hyphens, a letter or digit at each end),
+ * then a prefix with no `.` or `..` segment (a prefix that climbs out of itself is never what was meant).
+ */
+export const S3_EXPORT_PATH = {
+  pattern: 's3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9](/.*)?',
+  dotSegment: '(^|/)\\.\\.?(/|$)',
+} as const;
+
 export const anchored = (pattern: string) => `^(?:${pattern})$`;

@@ -1,4 +1,4 @@
-import { AWS, anchored } from './aws-constraints.js';
+import { AWS, anchored, S3_EXPORT_PATH } from './aws-constraints.js';
 import { GROUP } from './group.js';
 import { OWNER_TAG_COUNT, OWNER_TAG_PREFIX } from './ownership.js';
 
@@ -107,10 +107,17 @@ export const specSchema = {
               type: 'string',
               description: 'S3 path the CSV files are written under, for example s3://bucket/folder/.',
               maxLength: AWS.s3Location.maxLength,
-              'x-kubernetes-validations': matching(
-                AWS.s3Location.pattern,
-                'must be an S3 path such as s3://bucket/folder/',
-              ),
+              'x-kubernetes-validations': [
+                ...matching(AWS.s3Location.pattern, 'must be an S3 path such as s3://bucket/folder/'),
+                ...matching(
+                  S3_EXPORT_PATH.pattern,
+                  'must be s3://<bucket>/<prefix>, the bucket named by S3 rules: 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit',
+                ),
+                {
+                  rule: `!self.matches(${cel(S3_EXPORT_PATH.dotSegment)})`,
+                  message: 'must not hold a . or .. segment (the prefix would leave itself)',
+                },
+              ],
             },
             kmsKeyArn: {
               type: 'string',

@@ -2,6 +2,7 @@ import { AWS } from '../api/aws-constraints.js';
 import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';
 import { alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
+import { unusableExportPath } from './export-writer.js';
 import { addExportJob, exportJobsOf } from './job-index.js';
 import { listPage } from './list.js';
 import { ACTIVE, type ExportJob, isTerminal, PENDING } from './model.js';
@@ -37,6 +38,9 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     input,
   );
   const tags = checkTags(input.tags);
+  const path = (input.jobOutput as ExportJob['jobOutput']).s3DataDestination.path;
+  const unusable = unusableExportPath(path);
+  if (unusable) throw invalidInput(`jobOutput.s3DataDestination.path: ${path} ${unusable}`);
 
   const jobName = input.jobName as string;
   const datasetExportJobArn = arn(ctx, `dataset-export-job/${jobName}`);

@@ -14,6 +14,24 @@ export function parseS3Path(path: string): { bucket: string; prefix: string } {
   return { bucket: url.hostname, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
 }
 
+/**
+ * Why the emulator's local S3 cannot take `path` as an export destination, if it cannot: it names no bucket,
+ * or its prefix holds a `.` or `..` segment (which would leave the prefix, or the bucket, on disk).
+ */
+export function unusableExportPath(path: string): string | undefined {
+  let bucket: string;
+  try {
+    bucket = new URL(path).hostname;
+  } catch {
+    return 'is not a URL';
+  }
+  if (!bucket) return 'names no bucket';
+  const rest = path.slice(path.indexOf('//') + 2);
+  if (rest.split('/').some((segment) => segment === '.' || segment === '..'))
+    return 'holds a . or .. segment';
+  return undefined;
+}
+
 /** The folder under `s3Root` that holds a job's files: `<bucket>/<prefix><jobName>/`. */
 export function exportFolder(s3Root: string, path: string, jobName: string): string {
   const { bucket, prefix } = parseS3Path(path);

@@ -66,6 +66,16 @@ const createCases: Case[] = [
     /^jobOutput\.s3DataDestination\.path: .*pattern/,
   ],
   [
+    'a path whose prefix climbs out of itself',
+    { jobOutput: { s3DataDestination: { path: 's3://bucket/exports/../../escape/' } } },
+    /^jobOutput\.s3DataDestination\.path: s3:\/\/bucket\/exports\/\.\.\/\.\.\/escape\/ holds a \. or \.\. segment$/,
+  ],
+  [
+    'a path that names no bucket',
+    { jobOutput: { s3DataDestination: { path: 's3:///exports/' } } },
+    /^jobOutput\.s3DataDestination\.path: s3:\/\/\/exports\/ names no bucket$/,
+  ],
+  [
     'bad kmsKeyArn',
     { jobOutput: { s3DataDestination: { path: 's3://b/', kmsKeyArn: 'arn:aws:kms:us-east-1:1:key/x' } } },
     /^jobOutput\.s3DataDestination\.kmsKeyArn: .*pattern/,

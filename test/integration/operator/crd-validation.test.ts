@@ -70,8 +70,23 @@ const invalid: Case[] = [
     /spec\.jobOutput\.s3DataDestination\.path: Invalid value: "[^"]*": must be an S3 path such as s3:\/\/bucket\/folder\//,
   ],
   [
+    'a path whose prefix climbs out of itself (..)',
+    { jobOutput: { s3DataDestination: { path: 's3://bkt/exports/../../escape/' } } },
+    /spec\.jobOutput\.s3DataDestination\.path: Invalid value: "[^"]*": must not hold a \. or \.\. segment/,
+  ],
+  [
+    'an http(s) URL, which names no bucket (the pattern of AWS lets it through)',
+    { jobOutput: { s3DataDestination: { path: 'https://example.com/x/' } } },
+    /spec\.jobOutput\.s3DataDestination\.path: Invalid value: "[^"]*": must be s3:\/\/<bucket>\/<prefix>, the bucket named by S3 rules/,
+  ],
+  [
+    'a bucket name S3 refuses (capitals, underscore)',
+    { jobOutput: { s3DataDestination: { path: 's3://Bad_Bucket/x/' } } },
+    /must be s3:\/\/<bucket>\/<prefix>, the bucket named by S3 rules: 3 to 63 lower-case letters/,
+  ],
+  [
     'a malformed kmsKeyArn',
-    { jobOutput: { s3DataDestination: { path: 's3://b/', kmsKeyArn: 'arn:aws:kms:r:1:key/x' } } },
+    { jobOutput: { s3DataDestination: { path: 's3://bkt/', kmsKeyArn: 'arn:aws:kms:r:1:key/x' } } },
     /spec\.jobOutput\.s3DataDestination\.kmsKeyArn: Invalid value: "[^"]*": must be a KMS key ARN, arn:aws:kms:<region>:<12-digit account>:key\/<key id>/,
   ],
   [
@@ -156,7 +171,10 @@ describe('DatasetExportJob CRD validation by the real API server', () => {
         tags: { team: 'ml', 'cost-center': '42 a/b' },
       }),
       jobOutput: {
-        s3DataDestination: { path: 's3://b/p/', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' },
+        s3DataDestination: {
+          path: 's3://my.bucket-1/p/',
+          kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc',
+        },
       },
     });
     await kubectl(['apply', '-f', '-'], JSON.stringify(body));
@@ -225,7 +243,11 @@ describe('DatasetExportSchedule CRD validation by the real API server', () => {
     namespace = await createTestNamespace(kc, 'crd-dses');
   });
 
-  const schedule = (name: string, change: Record<string, unknown>, path = 's3://b/dt={yyyy}-{MM}-{dd}/') => ({
+  const schedule = (
+    name: string,
+    change: Record<string, unknown>,
+    path = 's3://bkt/dt={yyyy}-{MM}-{dd}/',
+  ) => ({
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'DatasetExportSchedule',
     metadata: { name, namespace },
@@ -254,8 +276,8 @@ describe('DatasetExportSchedule CRD validation by the real API server', () => {
     ],
     [
       'an unknown path placeholder',
-      schedule('placeholder', {}, 's3://b/{day}/'),
-      /spec\.jobTemplate\.spec\.jobOutput\.s3DataDestination\.path: Invalid value: "s3:\/\/b\/\{day\}\/": the only placeholders are \{yyyy\}, \{MM\}, \{dd\}, \{HH\}, \{mm\}/,
+      schedule('placeholder', {}, 's3://bkt/{day}/'),
+      /spec\.jobTemplate\.spec\.jobOutput\.s3DataDestination\.path: Invalid value: "s3:\/\/bkt\/\{day\}\/": the only placeholders are \{yyyy\}, \{MM\}, \{dd\}, \{HH\}, \{mm\}/,
     ],
     [
       'a name too long for its runs',

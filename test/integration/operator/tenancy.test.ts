@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../../src/operator.js';
+import { createDemoJob } from '../../support/emulator.js';
 import { createTestNamespace, kubectl } from '../../support/kube.js';
 import {
   condition,
@@ -127,6 +128,73 @@ describe('tenants kept apart', () => {
     expect(condition(still, 'Synced')?.reason).toBe('OwnedByAnotherNamespace');
     expect(still.status?.datasetExportJobArn).toBeUndefined();
     expect(await awsTags(arn)).toEqual(tagsBefore);
+  });
+
+  it("a copied jobName, refused in another namespace and in the same one, never stalls the owner's job", async () => {
+    // Real speed (CREATE PENDING 2 s, IN_PROGRESS 8 s), and a safety requeue far beyond the test: the owner's
+    // status can only move through its dataset's poller.
+    stack = await startStack({ speed: 1 });
+    const a = stack.namespace;
+    const b = await createTestNamespace(stack.kc, 'copycat');
+    await operator({ namespaces: [a, b], pollMinMs: 30, pollMaxMs: 120_000 });
+    await createJob(stack.api, a, 'owner', spec({ jobName: 'precious' }));
+    await waitIn(a, 'owner', (o) => o.status?.datasetExportJobArn !== undefined);
+    await createJob(stack.api, b, 'copycat', spec({ jobName: 'precious' }));
+    await createJob(stack.api, a, 'twin', spec({ jobName: 'precious' }));
+    await waitIn(b, 'copycat', (o) => condition(o, 'Synced')?.reason === 'OwnedByAnotherNamespace');
+    await waitIn(a, 'twin', (o) => condition(o, 'Synced')?.reason === 'AlreadyManaged');
+    // The copycats are deleted while the owner's job still runs: their going releases nothing of the owner's.
+    expect((await getIn(a, 'owner')).status?.status).not.toBe('ACTIVE');
+    await kubectl(['delete', 'dsej', 'copycat', '-n', b]);
+    await kubectl(['delete', 'dsej', 'twin', '-n', a]);
+    const done = await waitIn(a, 'owner', (o) => o.status?.status === 'ACTIVE');
+    const seenAt = Date.now();
+    // As fast as without them: AWS's time is whole seconds, the poller lists at least every second.
+    expect(seenAt - Date.parse(done.status!.lastUpdatedDateTime!)).toBeLessThan(3_000);
+    expect((await stack.aws.stats()).CreateDatasetExportJob?.outcomes.OK).toBe(1);
+  }, 60_000);
+
+  it('takes no forged job as its own: matching owner tags need the opt-in, its own UID on another path is SpecMismatch', async () => {
+    stack = await startStack();
+    const ns = stack.namespace;
+    await operator({ namespaces: [ns] });
+    // Anyone allowed to create and tag jobs in the account forges the owner tags of this namespace.
+    await createDemoJob(stack.aws.client, 'forged-match', 'ITEMS', 's3://exports/k8s/', {
+      'personalize.ops.dev/owner-namespace': ns,
+      'personalize.ops.dev/owner-name': 'lured',
+      'personalize.ops.dev/owner-uid': 'made-up',
+    });
+    await createJob(stack.api, ns, 'lured', spec({ jobName: 'forged-match' }));
+    const lured = await waitIn(ns, 'lured', (o) => condition(o, 'Synced')?.reason === 'AdoptionNotAllowed');
+    expect(lured.status?.datasetExportJobArn).toBeUndefined();
+    expect(lured.status?.status).toBeUndefined();
+
+    // The victim is staged paused, so its UID can be read and copied into a job sending its data elsewhere.
+    const victim = await createJob(stack.api, ns, 'victim', spec({ jobName: 'victim-job' }), {
+      annotations: { 'personalize.ops.dev/paused': 'true' },
+    });
+    await waitIn(ns, 'victim', (o) => condition(o, 'Synced')?.reason === 'Paused');
+    await createDemoJob(stack.aws.client, 'victim-job', 'ITEMS', 's3://exports/forger/', {
+      'personalize.ops.dev/owner-namespace': ns,
+      'personalize.ops.dev/owner-name': 'victim',
+      'personalize.ops.dev/owner-uid': victim.metadata!.uid!,
+    });
+    await kubectl(['annotate', 'dsej', 'victim', '-n', ns, 'personalize.ops.dev/paused-']);
+    const refused = await waitIn(ns, 'victim', (o) => condition(o, 'Synced')?.reason === 'SpecMismatch');
+    expect(refused.status?.datasetExportJobArn).toBeUndefined();
+    expect(refused.status?.status).toBeUndefined();
+    const events = (await stack.events('victim')).map((e) => `${e.reason}: ${e.note}`);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^SpecMismatch: .*jobOutput\.s3DataDestination\.path is s3:\/\/exports\/forger\/, the spec says s3:\/\/exports\/k8s\//,
+        ),
+      ]),
+    );
+    expect(events.filter((e) => /^(Created|Adopted)/.test(e))).toEqual([]);
+    const stats = await stack.aws.stats();
+    expect(stats.CreateDatasetExportJob?.outcomes.OK).toBe(2);
+    expect(stats.TagResource).toBeUndefined();
   });
 
   it('makes no AWS call for a namespace it may not read (the role annotation fails closed)', async () => {
