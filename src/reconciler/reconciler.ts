@@ -85,7 +85,7 @@ export class Reconciler {
     const jobLog = log.child({ arn: identity.arn, region: identity.region });
     const adoptionAllowed = this.settings.allowAdoption === true || namespaceScope.allowAdoption === true;
     const acted = await this.act(obj, identity, settings, { adoptionAllowed }, jobLog);
-    return this.finish(acted.obj, acted.update, jobLog, identity);
+    return this.finish(obj, acted.update, jobLog, identity, acted.obj);
   }
 
   /**
@@ -148,11 +148,18 @@ export class Reconciler {
   }
 
   /**
-   * The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt, and a running
-   * job handed to (anything else taken off) its dataset's poller.
+   * The rules every outcome obeys, applied once: the `Resumed` event on the way out of a halt (told from the
+   * status as the reconcile found it), and a running job handed to (anything else taken off) its dataset's
+   * poller. `written` is the resource as this reconcile left its status (after the record of a Create).
    */
-  private finish(obj: DatasetExportJob, update: Update, log: Logger, identity?: Identity): Promise<Result> {
-    return this.apply(obj, this.reads.follow(obj, withResumed(obj, update), identity), log);
+  private finish(
+    obj: DatasetExportJob,
+    update: Update,
+    log: Logger,
+    identity?: Identity,
+    written: DatasetExportJob = obj,
+  ): Promise<Result> {
+    return this.apply(written, this.reads.follow(written, withResumed(obj, update), identity), log);
   }
 
   /**

@@ -262,6 +262,19 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     expect(result.kind).toBe('after');
   });
 
+  it('says Resumed when a staged resource is unpaused, though the record of its Create was written first', async () => {
+    const aws = new FakePersonalize();
+    const h = harness(aws);
+    const staged = resource({}, { annotations: { 'personalize.ops.dev/paused': 'true' } });
+    await h.reconciler.reconcile(staged, log);
+    await h.reconciler.reconcile(
+      { ...h.stored(staged), metadata: { ...staged.metadata, annotations: {} } },
+      log,
+    );
+    expect(h.events.map((e) => e.reason)).toEqual(['Paused', 'Resumed', 'Created']);
+    expect(h.writes.map((w) => synced(w)?.reason)).toEqual(['Paused', 'Creating', 'Synced']);
+  });
+
   it('says Resumed when a pause is lifted, even when the identity then turns out invalid', async () => {
     const aws = new FakePersonalize();
     const h = harness(aws);
