@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       resources: N,
       nodeOptions: operatorNodeOptions(),
       nodeFlags: IMAGE_NODE_FLAGS,
+      node: process.version,
       readyMs: readyAt - operator.spawnedAt,
       restingRssMb: Math.round((sample?.rssBytes ?? 0) / 1048576),
       peakRssMb: Math.round((sample?.peakRssBytes ?? 0) / 1048576),

@@ -87,6 +87,7 @@ function datasetSeed(): Seed {
 }
 
 async function main(): Promise<void> {
+  say(`benchmark on Node.js ${process.version} (${process.execPath})`);
   say('building the operator (tsc)...');
   await buildOperator();
   const controlPlane = await startControlPlane();
@@ -325,6 +326,7 @@ async function main(): Promise<void> {
         clientBurst: values['client-burst'] ?? 'operator default',
         nodeOptions: operatorNodeOptions(values['node-options']),
         nodeFlags: IMAGE_NODE_FLAGS,
+        node: process.version,
       },
       wallSeconds,
       floorSeconds,

@@ -54,6 +54,7 @@ export async function devCommand(argv: string[]): Promise<void> {
   const stateDir = join(tmpdir(), 'personalize-operator-dev');
   mkdirSync(stateDir, { recursive: true });
   const kubeconfigPath = join(stateDir, 'kubeconfig');
+  say(`personalize-operator dev on Node.js ${process.version} (${process.execPath})`);
   say('Starting the local control plane (the first run builds it from Go modules: a few minutes)...');
   const controlPlane = await startControlPlane({ kubeconfigPath });
   const stops: (() => Promise<void>)[] = [() => controlPlane.stop()];
