@@ -49,7 +49,7 @@ function finishedStatus(obj: DatasetExportJob): DatasetExportJobStatus {
     lastUpdatedDateTime: now,
   };
   const settings = { now, pollDelay: () => 0, actionableRetryMs: 0 };
-  return (decide(obj, identity, { kind: 'found', job }, settings) as Update).status;
+  return (decide(obj, identity, { kind: 'found', job }, settings, { createdHere: true }) as Update).status;
 }
 
 async function main(): Promise<void> {

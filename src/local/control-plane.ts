@@ -157,6 +157,8 @@ export interface StartOptions {
   /** Where the kubeconfig is written; inside the run folder by default. */
   kubeconfigPath?: string;
   timeoutMs?: number;
+  /** More kube-apiserver flags, for tests of its behaviours (`--watch-cache=false`, say). */
+  apiServerArgs?: string[];
 }
 
 /**
@@ -205,6 +207,7 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       // controller-manager (envtest's assets have none) and never races the creation of `default`.
       '--disable-admission-plugins=ServiceAccount',
       '--allow-privileged=true',
+      ...(options.apiServerArgs ?? []),
     ];
     let apiserver = folder.spawn('kube-apiserver', join(binaries.dir, 'kube-apiserver'), apiserverArgs);
     const ready = () =>

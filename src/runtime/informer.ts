@@ -1,5 +1,6 @@
 //! A list-and-watch cache that survives API server outages and silent connections.
 import {
+  ApiException,
   CustomObjectsApi,
   type KubeConfig,
   type KubernetesListObject,
@@ -49,6 +50,8 @@ export class ResilientInformer<T extends KubernetesObject> {
   private stopped = false;
   private synced = false;
   private restartDelayMs = INITIAL_RESTART_DELAY_MS;
+  /** What the API server last asked to wait before the next request (429 or 503 with Retry-After). */
+  private retryAfterMs = 0;
   private lastActivity = Date.now();
   /** Since when the watch has been failing (undefined while it is up). */
   private downSince: number | undefined;
@@ -162,6 +165,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     });
     informer.on('error', (err: unknown) => {
       failed = true;
+      this.retryAfterMs = Math.max(this.retryAfterMs, retryAfterMs(err));
       if (this.stopped || informer !== this.serving) return;
       this.wentDown();
       logger.warn(
@@ -176,9 +180,14 @@ export class ResilientInformer<T extends KubernetesObject> {
     return !failed;
   }
 
+  /**
+   * Restarts after the backoff, or after what the server asked for when that is longer (API Priority and
+   * Fairness answers 429 with Retry-After when it sheds load; retrying sooner only adds to it).
+   */
   private scheduleRestart(): void {
     if (this.restarting || this.stopped) return;
-    const delay = this.restartDelayMs;
+    const delay = Math.max(this.restartDelayMs, this.retryAfterMs);
+    this.retryAfterMs = 0;
     this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
     this.restarting = setTimeout(() => {
       this.restarting = undefined;
@@ -250,6 +259,20 @@ const INITIAL_RESTART_DELAY_MS = 500;
 // Capped low: a list every few seconds costs a recovering API server little, and a watch that waits out a
 // long backoff after the server is back misses what users apply meanwhile.
 const MAX_RESTART_DELAY_MS = 8_000;
+
+/**
+ * What a failed list or watch asks to wait, in milliseconds: its Retry-After in seconds (RFC 9110), capped at
+ * a minute; 0 without one. A refused watch carries only its status code: a 429 waits a second, the least
+ * Retry-After the API server sends.
+ */
+function retryAfterMs(err: unknown): number {
+  if (err instanceof ApiException && (err.code === 429 || err.code === 503)) {
+    const header = Object.entries(err.headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+    const seconds = Number(header);
+    return Number.isFinite(seconds) && seconds > 0 ? Math.min(60, seconds) * 1000 : 0;
+  }
+  return (err as { statusCode?: number } | undefined)?.statusCode === 429 ? 1_000 : 0;
+}
 
 /** Drops fields the operator never reads, so a large fleet costs less memory. */
 function slim<T extends KubernetesObject>(obj: T): T {

@@ -54,6 +54,7 @@ describe('personalize-operator dev --no-operator', () => {
       { cwd: root },
     );
     let operator: ReturnType<typeof spawnCaptured> | undefined;
+    let runLine: string | undefined;
     try {
       for (let i = 0; i < 600 && !dev.output().includes('Press Ctrl-C'); i++)
         await new Promise((r) => setTimeout(r, 100));
@@ -61,12 +62,12 @@ describe('personalize-operator dev --no-operator', () => {
         expect(dev.output()).toMatch(
           new RegExp(`^  ${type}\\s+arn:aws:personalize:us-east-1:123456789012:dataset/demo/${type}$`, 'm'),
         );
-      const runLine =
+      runLine =
         /^ {2}(AWS_ACCESS_KEY_ID=\S+ AWS_SECRET_ACCESS_KEY=\S+ npx personalize-operator run .*)$/m.exec(
           dev.output(),
         )?.[1];
       expect(runLine, dev.output()).toBeDefined();
-      const kubeconfig = /--kubeconfig (\S+)/.exec(runLine!)?.[1] ?? '';
+      const kubeconfig = /--kubeconfig (\S+)/.exec(runLine ?? '')?.[1] ?? '';
       const kubectl = (...args: string[]) =>
         run('kubectl', ['--kubeconfig', kubeconfig, ...args], { cwd: root });
       await kubectl('apply', '--server-side', '-f', 'crds/');
@@ -79,6 +80,11 @@ describe('personalize-operator dev --no-operator', () => {
       expect(operator.output()).toContain('"msg":"operator started"');
     } finally {
       await operator?.kill('SIGTERM');
+      // The shell's SIGTERM does not reach what npx started: stop the operator itself, found by its command line.
+      if (runLine)
+        await run('pkill', ['-TERM', '-f', `personalize-operator run ${runLine.split(' run ')[1]}`]).catch(
+          () => undefined,
+        );
       dev.child.kill('SIGINT');
     }
     expect(await dev.exited).toBe(0);
