@@ -267,7 +267,9 @@ const MAX_RESTART_DELAY_MS = 8_000;
  */
 function retryAfterMs(err: unknown): number {
   if (err instanceof ApiException && (err.code === 429 || err.code === 503)) {
-    const header = Object.entries(err.headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+    const header = Object.entries(err.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'retry-after',
+    )?.[1];
     const seconds = Number(header);
     return Number.isFinite(seconds) && seconds > 0 ? Math.min(60, seconds) * 1000 : 0;
   }
