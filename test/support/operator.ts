@@ -125,3 +125,14 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
 
 export const condition = (obj: DatasetExportJob, type: string) =>
   obj.status?.conditions?.find((c) => c.type === type);
+
+/** The DatasetExportJobs of a namespace, as the API server holds them now. */
+export async function listJobs(kc: KubeConfig, namespace: string): Promise<DatasetExportJob[]> {
+  const list = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural: PLURAL,
+  })) as { items: DatasetExportJob[] };
+  return list.items;
+}

@@ -14,7 +14,7 @@ import { PooledKubeConfig } from '../../../src/runtime/kube-config.js';
 import { type ApiProxy, startApiProxy } from '../../support/api-proxy.js';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator.js';
 import { createTestNamespace } from '../../support/kube.js';
-import { createJob, spec } from '../../support/operator.js';
+import { createJob, listJobs, spec } from '../../support/operator.js';
 
 const run = promisify(execFile);
 
@@ -72,14 +72,7 @@ describe('the informer against its known failure modes', () => {
   };
 
   const active = async (namespace: string) =>
-    (
-      (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-      })) as { items: DatasetExportJob[] }
-    ).items.filter((o) => o.status?.status === 'ACTIVE').length;
+    (await listJobs(kc, namespace)).filter((o) => o.status?.status === 'ACTIVE').length;
 
   /**
    * The API server's own count of requests for DatasetExportJobs, by verb (LIST, WATCH, ...: finished ones),

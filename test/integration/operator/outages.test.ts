@@ -1,14 +1,12 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
-import type { DatasetExportJob } from '../../../src/api/types.js';
 import { type ControlPlane, startControlPlane } from '../../../src/local/control-plane.js';
 import { installCrd } from '../../../src/local/install-crd.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../../src/operator.js';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator.js';
 import { createTestNamespace } from '../../support/kube.js';
-import { createJob, spec } from '../../support/operator.js';
+import { createJob, listJobs, spec } from '../../support/operator.js';
 
 const FLEET = 120;
 
@@ -54,15 +52,7 @@ describe('outages with a fleet in flight', () => {
     return operator;
   };
 
-  const statuses = async (namespace: string) =>
-    (
-      (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-      })) as { items: DatasetExportJob[] }
-    ).items;
+  const statuses = (namespace: string) => listJobs(kc, namespace);
 
   const allActive = async (namespace: string, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
