@@ -180,13 +180,13 @@ export class Controller<T extends KubernetesObject> {
     }
   }
 
-  /** What is wrong, for /healthz: a watch down or silent for too long, or queued work making no progress. */
+  /** What is wrong, for /healthz: a watch down for too long, or queued work making no progress. */
   health(): { watch?: string; progress?: string } {
     const limit = this.options.stallTimeoutMs;
     const down = Math.max(0, ...this.informers.map((i) => i.downForMs));
     const stalledFor = this.queue.stalledForMs;
     const problems: { watch?: string; progress?: string } = {};
-    if (this.informers.some((i) => i.stalled) || down > limit)
+    if (down > limit)
       problems.watch = `${this.options.name}: a watch has been down for ${Math.round(down / 1000)}s`;
     if (stalledFor > limit)
       problems.progress = `${this.options.name}: no reconcile finished for ${Math.round(stalledFor / 1000)}s while ${this.queue.depth} keys wait`;

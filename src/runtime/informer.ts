@@ -36,11 +36,13 @@ interface ListPage<T> {
 type ClientInformer<T extends KubernetesObject> = ReturnType<typeof makeInformer<T>>;
 
 /**
- * client-node's informer made to last: it stops for good on any error other than 410 Gone, and a half-open
- * connection goes unnoticed. This one restarts after errors with capped exponential backoff and restarts a
- * watch that has been silent longer than its server-side timeout allows (stall watchdog). A restart lists
- * into a new cache while the last complete one keeps serving, so an API server outage never empties the
- * cache: keys stay known, and what vanished meanwhile is reported deleted only once the new list is in.
+ * client-node's informer made to last: it still (2.0.1) stops for good on any error but 410 Gone and its own
+ * watch timeout. This one restarts after errors with capped exponential backoff, or after what the server's
+ * Retry-After asks. A restart lists into a new cache while the last complete one keeps serving, so an API
+ * server outage never empties the cache: keys stay known, and what vanished meanwhile is reported deleted only
+ * once the new list is in. A silent (half-open) watch needs nothing of ours since client-node 2: it ends a
+ * watch that has read nothing for 30 s and resumes it (kubernetes-client/javascript #2665, #3022); the test
+ * that freezes the API server for a minute shows it.
  */
 export class ResilientInformer<T extends KubernetesObject> {
   /** The cache that answers `get` and `list`: the last one whose list completed. */
@@ -52,10 +54,8 @@ export class ResilientInformer<T extends KubernetesObject> {
   private restartDelayMs = INITIAL_RESTART_DELAY_MS;
   /** What the API server last asked to wait before the next request (429 or 503 with Retry-After). */
   private retryAfterMs = 0;
-  private lastActivity = Date.now();
   /** Since when the watch has been failing (undefined while it is up). */
   private downSince: number | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
   private restarting: NodeJS.Timeout | undefined;
   private markSynced: () => void = () => undefined;
   private readonly syncedOnce = new Promise<void>((resolve) => {
@@ -72,13 +72,6 @@ export class ResilientInformer<T extends KubernetesObject> {
     return this.synced;
   }
 
-  /** True when nothing (not even a reconnect) has happened for longer than twice the watch timeout. */
-  get stalled(): boolean {
-    return (
-      !this.stopped && Date.now() - this.lastActivity > 2 * (this.options.watchTimeoutSeconds + 30) * 1000
-    );
-  }
-
   /** How long the watch has been failing without a successful restart; 0 while it is up. */
   get downForMs(): number {
     return this.downSince === undefined || this.stopped ? 0 : Date.now() - this.downSince;
@@ -86,26 +79,10 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   /** Resolves after the first successful list, when the cache holds every object (retrying until then). */
   async start(): Promise<void> {
-    const stallMs = (this.options.watchTimeoutSeconds + 30) * 1000;
-    this.watchdog = setInterval(
-      () => {
-        if (!this.stopped && !this.pending && Date.now() - this.lastActivity > stallMs) {
-          this.options.logger.warn({ path: this.path }, 'watch silent for too long; restarting it');
-          this.wentDown();
-          void this.restart();
-        }
-      },
-      Math.min(stallMs, 10_000),
-    );
-    this.watchdog.unref();
     this.downSince = Date.now();
     await this.restart();
     await this.syncedOnce;
   }
-
-  private touch = () => {
-    this.lastActivity = Date.now();
-  };
 
   private wentDown(): void {
     this.downSince ??= Date.now();
@@ -150,19 +127,9 @@ export class ResilientInformer<T extends KubernetesObject> {
   private async open(informer: ClientInformer<T>): Promise<boolean> {
     const { logger } = this.options;
     let failed = false;
-    informer.on('connect', this.touch);
-    informer.on('add', (obj) => {
-      this.touch();
-      this.options.onChange(slim(obj));
-    });
-    informer.on('update', (obj) => {
-      this.touch();
-      this.options.onChange(slim(obj));
-    });
-    informer.on('delete', (obj) => {
-      this.touch();
-      this.options.onDelete(obj);
-    });
+    informer.on('add', (obj) => this.options.onChange(slim(obj)));
+    informer.on('update', (obj) => this.options.onChange(slim(obj)));
+    informer.on('delete', (obj) => this.options.onDelete(obj));
     informer.on('error', (err: unknown) => {
       failed = true;
       this.retryAfterMs = Math.max(this.retryAfterMs, retryAfterMs(err));
@@ -228,7 +195,6 @@ export class ResilientInformer<T extends KubernetesObject> {
     const wasDown = this.downSince !== undefined;
     this.downSince = undefined;
     this.restartDelayMs = INITIAL_RESTART_DELAY_MS;
-    this.touch();
     if (!this.synced) {
       this.synced = true;
       this.markSynced();
@@ -248,7 +214,6 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.watchdog);
     clearTimeout(this.restarting);
     await this.pending?.stop().catch(() => undefined);
     await this.serving?.stop().catch(() => undefined);
