@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../local/package-root.js';
 import { isParseArgsError, UsageError } from './usage-error.js';
 
 interface Command {
@@ -39,6 +42,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 };
 
 const USAGE = `Usage: personalize-operator <command> [options]
+       personalize-operator --version
 
 Commands:
 ${Object.entries(commands)
@@ -51,8 +55,17 @@ const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.i
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  // No command is a usage error (exit 2), as with git or kubectl: a script that forgot it must not pass.
+  if (!name) throw new UsageError(`a command is needed\n\n${USAGE}`);
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
+    return;
+  }
+  if (name === '--version' || name === 'version') {
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    console.log(`personalize-operator ${version}`);
     return;
   }
   const command = commands[name];

@@ -39,6 +39,20 @@ describe('the personalize-operator CLI', () => {
     },
   );
 
+  it('refuses a missing command with exit 2 and the usage, and tells its version', async () => {
+    const none = await cli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /^personalize-operator: a command is needed\n\nUsage: personalize-operator <command>/,
+    );
+    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    for (const flag of ['--version', 'version']) {
+      const shown = await cli([flag]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toBe(`personalize-operator ${version}\n`);
+    }
+  });
+
   it('answers --help at the top with every command, and `npm run dev -- --help` as README shows it', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
