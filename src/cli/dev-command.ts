@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -51,8 +51,9 @@ export async function devCommand(argv: string[]): Promise<void> {
   logProcessWarnings(logger);
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  const stateDir = join(tmpdir(), 'personalize-operator-dev');
-  mkdirSync(stateDir, { recursive: true });
+  // A folder of this run's own: a second `dev` (another terminal, a test run) must not overwrite the kubeconfig
+  // the first one printed, and none may outlive the server it points at.
+  const stateDir = mkdtempSync(join(tmpdir(), 'personalize-operator-dev-'));
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   say(`personalize-operator dev on Node.js ${process.version} (${process.execPath})`);
   say('Starting the local control plane (the first run builds it from Go modules: a few minutes)...');
@@ -142,6 +143,7 @@ export async function devCommand(argv: string[]): Promise<void> {
     say('Stopping...');
   } finally {
     await stopAll();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

@@ -15,12 +15,16 @@ describe('personalize-operator dev (README first command)', () => {
     const dev = spawnCaptured(process.execPath, cliArgs('dev', '--speed', '20', '--poll', '100ms'), {
       cwd: root,
     });
+    let kubeconfig = '';
     try {
       for (let i = 0; i < 600 && !dev.output().includes('Press Ctrl-C'); i++)
         await new Promise((r) => setTimeout(r, 100));
       const watchLine = /^\s+(\S+kubectl) --kubeconfig (\S+) get dsej -A -w$/m.exec(dev.output());
       expect(watchLine, dev.output()).not.toBeNull();
-      const [, kubectl, kubeconfig] = watchLine as unknown as [string, string, string];
+      const [, kubectl, printed] = watchLine as unknown as [string, string, string];
+      kubeconfig = printed;
+      // A run's own kubeconfig: a second dev on the machine gets another.
+      expect(kubeconfig).toMatch(/personalize-operator-dev-[^/]+\/kubeconfig$/);
       await run(kubectl, [
         '--kubeconfig',
         kubeconfig,
@@ -41,6 +45,8 @@ describe('personalize-operator dev (README first command)', () => {
     }
     expect(await dev.exited).toBe(0);
     expect(dev.output()).toContain('Stopping...');
+    // Nothing left pointing at the stopped server.
+    expect(existsSync(kubeconfig)).toBe(false);
   });
 });
 
