@@ -23,7 +23,7 @@ export const DEV_USAGE = `personalize-operator dev [options]
 Everything on this machine: a local kube-apiserver and etcd, the Personalize emulator with its demo
 dataset group, the CRD, the operator, and the example from examples/ applied. Ctrl-C stops it all.
   --speed N            emulator speed: 1 makes an export take about 10 s (default 1)
-  --poll DURATION      the operator's fastest poll (default 1s)
+  --poll DURATION      the operator's fastest poll, with its unit: 250ms, 1s (default 1s)
   --no-example         do not apply examples/datasetexportjob.yaml
   --no-operator        start only the control plane and the emulator (to install the operator yourself,
                        for example with Helm, and run it with the printed personalize-operator run line)

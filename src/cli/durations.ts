@@ -2,11 +2,20 @@ import { UsageError } from './usage-error.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
-/** Parses `250ms`, `5s`, `10m`, `1h` (or plain milliseconds) for the option named `flag`. */
+/**
+ * Parses `250ms`, `5s`, `10m`, `1h` for the option named `flag`. A bare number is refused: read as
+ * milliseconds, `--poll-min 5` meant polling every 5 ms.
+ */
 export function parseDuration(flag: string, value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    throw new UsageError(
+      `${flag}: ${value} needs a unit: ${text}s, ${text}m or ${text}ms (250ms, 5s, 10m, 1h)`,
+    );
+  }
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
   if (!match) throw new UsageError(`${flag}: ${value} is not a duration (examples: 250ms, 5s, 10m, 1h)`);
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
+  return Math.round(Number(match[1]) * UNITS[match[2]!]!);
 }
 
 export function parsePositiveInt(flag: string, value: string): number {

@@ -17,7 +17,8 @@ resolve, and exits 1 naming what is missing.
   --region REGION               region when a dataset ARN names none (default: AWS_REGION)
   --personalize-endpoint URL    Personalize endpoint override (VPC endpoint or the emulator)
   --sts-endpoint URL            STS endpoint override, for namespaces that name a role to assume
-  --status-source list|describe how status is read: one ListDatasetExportJobs per dataset (default) or one
+  --status-source list|describe
+                                how status is read: one ListDatasetExportJobs per dataset (default) or one
                                 DescribeDatasetExportJob per job
   --aws-rate N                  starting requests per second per account, region and operation; lowered when
                                 AWS throttles, raised while calls wait on it (default 10)
@@ -40,11 +41,14 @@ resolve, and exits 1 naming what is missing.
   --leader-elect                reconcile only while holding a Lease (run several replicas for HA)
   --leader-election-namespace NS  the Lease's namespace (default: POD_NAMESPACE, else default)
   --leader-election-id NAME     the Lease's name (default personalize-operator)
-  --lease-duration DURATION     (default 15s)   --renew-deadline DURATION (default 10s)
-  --retry-period DURATION       (default 2s)
+  --lease-duration DURATION     how long a Lease holds without renewal (default 15s)
+  --renew-deadline DURATION     how long the leader tries to renew before it gives up (default 10s)
+  --retry-period DURATION       how often a candidate tries for the Lease (default 2s)
   --metrics-addr ADDR           serve /metrics here (default :8080)
   --health-addr ADDR            serve /healthz and /readyz here (default :8081)
-  --log-level LEVEL             pino level (default info)`;
+  --log-level LEVEL             pino level (default info)
+
+A DURATION is a number with its unit: 250ms, 5s, 10m, 1h.`;
 
 export async function runCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
