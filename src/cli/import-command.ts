@@ -6,6 +6,7 @@ import { ownerOf } from '../api/ownership.js';
 import { ADOPTION_ANNOTATION, GROUP, PLURAL, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import { importJobs } from '../aws/importer.js';
+import { checkAwsCredentials, checkClusterNamed, clusterProblem, within } from './preflight.js';
 import { UsageError } from './usage-error.js';
 
 export const IMPORT_USAGE = `personalize-operator import [options] > jobs.yaml
@@ -41,6 +42,9 @@ export async function importCommand(argv: string[]): Promise<void> {
   if (!region) throw new UsageError('--region: no region given and AWS_REGION is not set');
   if (values['create-namespace'] && !values.namespace)
     throw new UsageError('--create-namespace: needs --namespace NS to name it');
+  // Both checked before any job is read: without credentials nothing can be listed, and without the cluster the
+  // jobs it already manages would be printed again (applied, a second resource claims each one).
+  await checkAwsCredentials();
   const managed = values['include-managed'] ? new Set<string>() : await managedInCluster(values.kubeconfig);
   const client = new PersonalizeClient({
     region,
@@ -80,30 +84,50 @@ export async function importCommand(argv: string[]): Promise<void> {
   }
 }
 
-/** The job ARNs DatasetExportJobs in the cluster record; none (with a note) when the cluster cannot be read. */
+/**
+ * The job ARNs DatasetExportJobs in the cluster record. A cluster that cannot be read stops the import (with
+ * `run`'s messages, and --include-managed as the way round); one without the CRD manages nothing yet.
+ */
 async function managedInCluster(kubeconfig: string | undefined): Promise<Set<string>> {
+  const alternative = ', or give --include-managed to print every job without reading the cluster';
+  const kc = new KubeConfig();
+  if (kubeconfig) {
+    try {
+      kc.loadFromFile(kubeconfig);
+    } catch (err) {
+      throw new UsageError(`--kubeconfig: cannot read ${kubeconfig}: ${(err as Error).message}`);
+    }
+  } else kc.loadFromDefault();
+  checkClusterNamed(kc, kubeconfig, alternative);
+  const api = kc.makeApiClient(CustomObjectsApi);
   const arns = new Set<string>();
+  let continueToken: string | undefined;
   try {
-    const kc = new KubeConfig();
-    if (kubeconfig) kc.loadFromFile(kubeconfig);
-    else kc.loadFromDefault();
-    const api = kc.makeApiClient(CustomObjectsApi);
-    let continueToken: string | undefined;
     do {
-      const page = (await api.listClusterCustomObject({
-        group: GROUP,
-        version: VERSION,
-        plural: PLURAL,
-        limit: 500,
-        _continue: continueToken,
-      })) as { items: DatasetExportJob[]; metadata?: { continue?: string } };
+      const page = (await within(
+        15_000,
+        api.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: PLURAL,
+          limit: 500,
+          _continue: continueToken,
+        }),
+      )) as { items: DatasetExportJob[]; metadata?: { continue?: string } };
       for (const item of page.items)
         if (item.status?.datasetExportJobArn) arns.add(item.status.datasetExportJobArn);
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
   } catch (err) {
+    const problem = clusterProblem(err, kc, {
+      plural: PLURAL,
+      where: ' cluster-wide',
+      kubeconfigFlag: kubeconfig,
+      alternative,
+    });
+    if (problem) throw problem;
     process.stderr.write(
-      `could not read DatasetExportJobs from the cluster (${(err as Error).message}): only jobs the operator created are left out\n`,
+      `the cluster serves no ${PLURAL} (the CRD is not installed): none is managed there\n`,
     );
   }
   return arns;

@@ -4,14 +4,15 @@ import { crds } from '../api/crd.js';
 import { GROUP, VERSION } from '../api/schema.js';
 
 /**
- * What `run` checks before it starts, so a missing cluster, CRD, permission or AWS credential ends the process
- * at once with what is missing and how to give it, instead of an operator that logs the same error for ever.
+ * What `run` and `import` check before they start, so a missing cluster, CRD, permission or AWS credential ends the process
+ * at once with what is missing and how to give it, instead of an operator that logs the same error for ever
+ * (or an import that half works).
  */
 export class PreflightError extends Error {
   override readonly name = 'PreflightError';
 }
 
-const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
+export const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
   Promise.race([
     promise,
     new Promise<never>((_, reject) =>
@@ -19,22 +20,52 @@ const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
     ),
   ]);
 
-/** Lists one object of each kind where the operator will watch: the cluster answers, the CRDs are served, RBAC allows. */
-export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[], kubeconfigFlag?: string) {
+/** Where the kubeconfig came from, in the words a user gave it. */
+function configSource(kubeconfigFlag?: string): string {
+  if (kubeconfigFlag) return `--kubeconfig ${kubeconfigFlag}`;
+  return process.env.KUBECONFIG
+    ? `KUBECONFIG=${process.env.KUBECONFIG}`
+    : 'the in-cluster config or ~/.kube/config';
+}
+
+/** Refuses client-node's last resort (a made-up localhost:8080) when it found no kubeconfig and no in-cluster config. */
+export function checkClusterNamed(kubeConfig: KubeConfig, kubeconfigFlag?: string, alternative = ''): void {
   const cluster = kubeConfig.getCurrentCluster();
-  const source = kubeconfigFlag
-    ? `--kubeconfig ${kubeconfigFlag}`
-    : process.env.KUBECONFIG
-      ? `KUBECONFIG=${process.env.KUBECONFIG}`
-      : 'the in-cluster config or ~/.kube/config';
-  // client-node's last resort when it finds no kubeconfig and no in-cluster config.
   if (
     !cluster ||
     (kubeConfig.getCurrentContext() === 'loaded-context' && cluster.server === 'http://localhost:8080')
   )
     throw new PreflightError(
-      `no cluster to run against: ${source} names none. Give --kubeconfig FILE or set KUBECONFIG (\`npm run dev\` starts a local cluster).`,
+      `no cluster to run against: ${configSource(kubeconfigFlag)} names none. Give --kubeconfig FILE or set KUBECONFIG (\`npm run dev\` starts a local cluster)${alternative}.`,
     );
+}
+
+/**
+ * What a failed list of `plural` means for the user; `undefined` for a 404 (the CRD is not installed), which
+ * only the caller can judge.
+ */
+export function clusterProblem(
+  err: unknown,
+  kubeConfig: KubeConfig,
+  what: { plural: string; where: string; kubeconfigFlag?: string; alternative?: string },
+): PreflightError | undefined {
+  const code = (err as { code?: unknown }).code;
+  const source = configSource(what.kubeconfigFlag);
+  const server = kubeConfig.getCurrentCluster()?.server ?? '(none)';
+  const alternative = what.alternative ?? '';
+  if (code === 404) return undefined;
+  if (code === 401 || code === 403)
+    return new PreflightError(
+      `the identity in ${source} may not list ${what.plural}${what.where} (HTTP ${code}): grant it the operator's RBAC (deploy/ or the Helm chart)${alternative}.`,
+    );
+  return new PreflightError(
+    `cannot reach the cluster at ${server} from ${source}: ${(err as Error).message}. Check the kubeconfig, or give --kubeconfig FILE${alternative}.`,
+  );
+}
+
+/** Lists one object of each kind where the operator will watch: the cluster answers, the CRDs are served, RBAC allows. */
+export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[], kubeconfigFlag?: string) {
+  checkClusterNamed(kubeConfig, kubeconfigFlag);
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   for (const crd of crds()) {
     const { plural, kind } = crd.spec.names;
@@ -46,18 +77,12 @@ export async function checkCluster(kubeConfig: KubeConfig, namespaces: string[],
       try {
         await within(15_000, list(namespace));
       } catch (err) {
-        const code = (err as { code?: unknown }).code;
         const where = namespace ? ` in namespace ${namespace}` : ' cluster-wide';
-        if (code === 404)
-          throw new PreflightError(
-            `the cluster at ${cluster?.server} does not serve ${kind}s: install the CRD ${crd.metadata.name} first (kubectl apply --server-side -f crds/, or the Helm chart).`,
-          );
-        if (code === 401 || code === 403)
-          throw new PreflightError(
-            `the identity in ${source} may not list ${plural}${where} (HTTP ${code}): grant it the operator's RBAC (deploy/ or the Helm chart).`,
-          );
-        throw new PreflightError(
-          `cannot reach the cluster at ${cluster?.server ?? '(none)'} from ${source}: ${(err as Error).message}. Check the kubeconfig, or give --kubeconfig FILE.`,
+        throw (
+          clusterProblem(err, kubeConfig, { plural, where, kubeconfigFlag }) ??
+          new PreflightError(
+            `the cluster at ${kubeConfig.getCurrentCluster()?.server} does not serve ${kind}s: install the CRD ${crd.metadata.name} first (kubectl apply --server-side -f crds/, or the Helm chart).`,
+          )
         );
       }
     }

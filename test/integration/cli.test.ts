@@ -85,7 +85,7 @@ describe('the personalize-operator CLI', () => {
     expect(missing.stderr).toMatch(/--kubeconfig: cannot read \/nonexistent\/kubeconfig/);
   });
 
-  it('run fails fast, naming what is missing: no cluster, no AWS credentials, a port in use', async () => {
+  it('run and import fail fast, naming what is missing: no cluster, no AWS credentials, a port in use', async () => {
     const home = mkdtempSync(join(tmpdir(), 'no-kubeconfig-'));
     const noCluster = await cli(['run'], { ...process.env, HOME: home, KUBECONFIG: '' });
     expect(noCluster.code).toBe(1);
@@ -105,6 +105,31 @@ describe('the personalize-operator CLI', () => {
     expect(noCredentials.stderr).toMatch(
       /no AWS credentials: .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
     );
+
+    // import checks the same things before reading a job, with the same words.
+    const importNoCredentials = await cli(['import', '--region', 'us-east-1', '--kubeconfig', kubeconfig], {
+      ...process.env,
+      HOME: home,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    expect(importNoCredentials.code).toBe(1);
+    expect(importNoCredentials.stderr).toMatch(
+      /no AWS credentials: .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+    const importNoCluster = await cli(['import', '--region', 'us-east-1'], {
+      ...process.env,
+      HOME: home,
+      KUBECONFIG: '',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    expect(importNoCluster.code).toBe(1);
+    expect(importNoCluster.stderr).toMatch(
+      /no cluster to run against: .* Give --kubeconfig FILE or set KUBECONFIG .*, or give --include-managed/,
+    );
+    expect(importNoCluster.stderr).not.toContain('skipTLSVerify');
 
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

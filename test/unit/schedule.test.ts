@@ -218,6 +218,13 @@ describe('decideSchedule', () => {
     });
     expect(cond(failing, 'Stalled')?.status).toBe('True');
     expect(failing.events.map((e) => e.reason)).toContain('RunFailed');
+    // Each event names its run.
+    expect(failing.events.find((e) => e.reason === 'RunFailed')?.note).toBe(
+      'f1 ended CREATE FAILED: no access',
+    );
+    expect(failing.events.find((e) => e.reason === 'RunSucceeded')?.note).toBe(
+      's1 finished ACTIVE at 2026-11-29T02:05:00Z',
+    );
   });
 
   it('starts one run on request, once per value, and holds it while Forbid says wait', () => {

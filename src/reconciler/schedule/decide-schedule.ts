@@ -72,15 +72,17 @@ export function decideSchedule(schedule: DatasetExportSchedule, runs: Run[], now
       ? { scheduledTime: r.metadata.annotations[SCHEDULED_AT_ANNOTATION] }
       : {}),
   }));
-  const lastSuccess = runs.filter(succeeded).map((r) => r.status?.lastUpdatedDateTime);
-  status.lastSuccessfulTime = lastSuccess.reduce(later, old.lastSuccessfulTime);
-  const lastFailed = runs
-    .filter(failed)
-    .sort(
-      (a, b) =>
-        Date.parse(a.status?.lastUpdatedDateTime ?? '') - Date.parse(b.status?.lastUpdatedDateTime ?? ''),
-    )
-    .at(-1);
+  const latest = (of: DatasetExportJob[]) =>
+    of
+      .filter((r) => r.status?.lastUpdatedDateTime)
+      .sort(
+        (a, b) =>
+          Date.parse(a.status?.lastUpdatedDateTime ?? '') - Date.parse(b.status?.lastUpdatedDateTime ?? ''),
+      )
+      .at(-1);
+  const lastSucceeded = latest(runs.filter(succeeded));
+  status.lastSuccessfulTime = later(lastSucceeded?.status?.lastUpdatedDateTime, old.lastSuccessfulTime);
+  const lastFailed = latest(runs.filter(failed));
   if (
     lastFailed?.status?.lastUpdatedDateTime &&
     later(lastFailed.status.lastUpdatedDateTime, old.lastFailureTime) !== old.lastFailureTime
@@ -102,7 +104,7 @@ export function decideSchedule(schedule: DatasetExportSchedule, runs: Run[], now
       type: 'Normal',
       reason: 'RunSucceeded',
       action: 'Observe',
-      note: `A run finished ACTIVE at ${status.lastSuccessfulTime}`,
+      note: `${lastSucceeded?.metadata?.name} finished ACTIVE at ${status.lastSuccessfulTime}`,
     });
   }
 

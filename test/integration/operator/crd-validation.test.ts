@@ -280,6 +280,11 @@ describe('DatasetExportSchedule CRD validation by the real API server', () => {
       /spec\.jobTemplate\.spec\.jobOutput\.s3DataDestination\.path: Invalid value: "s3:\/\/bkt\/\{day\}\/": the only placeholders are \{yyyy\}, \{MM\}, \{dd\}, \{HH\}, \{mm\}/,
     ],
     [
+      'a bucket name S3 refuses in the template path (every path field is checked alike)',
+      schedule('bucket', {}, 's3://Bad_Bucket/dt={yyyy}/'),
+      /spec\.jobTemplate\.spec\.jobOutput\.s3DataDestination\.path: Invalid value: "[^"]*": must be s3:\/\/<bucket>\/<prefix>, the bucket named by S3 rules/,
+    ],
+    [
       'a name too long for its runs',
       schedule('x'.repeat(53), {}),
       /metadata\.name may be at most 52 characters, so that run names \(<name>-<minutes since the epoch>\) fit/,

@@ -24,7 +24,16 @@ describe('personalize-operator import', () => {
   const importCli = (...args: string[]) =>
     run(
       process.execPath,
-      cliArgs('import', '--region', 'us-east-1', '--personalize-endpoint', stack.aws.emulator.url, ...args),
+      cliArgs(
+        'import',
+        '--region',
+        'us-east-1',
+        '--personalize-endpoint',
+        stack.aws.emulator.url,
+        '--kubeconfig',
+        inject('kubeconfigPath'),
+        ...args,
+      ),
       { cwd: packageRoot(), maxBuffer: 16 << 20 },
     );
 
@@ -103,14 +112,7 @@ describe('personalize-operator import', () => {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     const target = `imported-${stack.namespace}`;
-    const kubeconfig = inject('kubeconfigPath');
-    const { stdout, stderr } = await importCli(
-      '--kubeconfig',
-      kubeconfig,
-      '--namespace',
-      target,
-      '--create-namespace',
-    );
+    const { stdout, stderr } = await importCli('--namespace', target, '--create-namespace');
     const docs = parseAllDocuments(stdout).map((d) => d.toJSON() as DatasetExportJob);
     expect(docs.map((d) => [d.kind, d.metadata?.name])).toEqual([
       ['Namespace', target],
@@ -121,7 +123,7 @@ describe('personalize-operator import', () => {
     await kubectl(['apply', '-f', '-'], stdout);
     expect(await kubectl(['get', 'dsej', 'outside', '-n', target, '-o', 'name'])).toContain('outside');
 
-    const all = await importCli('--kubeconfig', kubeconfig, '--include-managed');
+    const all = await importCli('--include-managed');
     const byJob = new Map(
       parseAllDocuments(all.stdout).map((d) => {
         const m = d.toJSON() as DatasetExportJob;
