@@ -1,5 +1,5 @@
 import { GROUP, KIND, VERSION } from './schema.js';
-import type { DatasetExportJob, DatasetExportJobSpec } from './types.js';
+import type { DatasetExportJobSpec, Manifest } from './spec-types.js';
 
 /** A DatasetExportJob object ready to create or apply. */
 export function datasetExportJob(
@@ -10,6 +10,6 @@ export function datasetExportJob(
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   } = {},
-): DatasetExportJob {
+): Manifest<typeof KIND, DatasetExportJobSpec> {
   return { apiVersion: `${GROUP}/${VERSION}`, kind: KIND, metadata: { name, ...metadata }, spec };
 }

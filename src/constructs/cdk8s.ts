@@ -2,9 +2,9 @@ import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { SCHEDULE_KIND } from '../api/schedule-schema.js';
 import { GROUP, KIND, VERSION } from '../api/schema.js';
-import type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/types.js';
+import type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/spec-types.js';
 
-export type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/types.js';
+export type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/spec-types.js';
 
 export interface DatasetExportJobProps {
   readonly metadata?: ApiObjectMetadata;

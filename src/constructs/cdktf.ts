@@ -4,10 +4,10 @@ import { manifest } from '@cdktf/provider-kubernetes';
 import { Fn, type ITerraformDependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { datasetExportJob } from '../api/manifest.js';
-import type { DatasetExportJobSpec } from '../api/types.js';
+import type { DatasetExportJobSpec } from '../api/spec-types.js';
 import { packageRoot } from '../local/package-root.js';
 
-export type { DatasetExportJobSpec } from '../api/types.js';
+export type { DatasetExportJobSpec } from '../api/spec-types.js';
 
 /** The Helm chart shipped inside this package, which `PersonalizeOperator` installs unless told otherwise. */
 export const BUNDLED_CHART = join(packageRoot(), 'charts', 'personalize-operator');

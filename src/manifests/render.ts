@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import { crds as definitions } from '../api/crd.js';
 import { packageRoot } from '../local/package-root.js';
+import { apiReference } from './api-reference.js';
 import { buildApp } from './app.js';
 import { dashboard } from './dashboard.js';
 
@@ -15,7 +16,8 @@ export function packageVersion(): string {
 
 /**
  * Every generated manifest, by its path in the repository: the CRD for `crds/`, the plain-manifest bundle
- * for `deploy/`, and the Helm chart's copy of the CRD (kept on uninstall, upgraded on `helm upgrade`).
+ * for `deploy/`, the Helm chart's copy of the CRD (kept on uninstall, upgraded on `helm upgrade`), and the API
+ * reference in `docs/reference/`.
  */
 export function renderManifests(version = packageVersion()): Record<string, string> {
   const app = buildApp('dist/manifests', version);
@@ -34,5 +36,6 @@ export function renderManifests(version = packageVersion()): Record<string, stri
     'deploy/personalize-operator.yaml': HEADER + Yaml.stringify(...operator),
     'charts/personalize-operator/templates/crd.yaml': HEADER + Yaml.stringify(...chartCrd),
     'charts/personalize-operator/dashboards/personalize-operator.json': `${JSON.stringify(dashboard(), null, 2)}\n`,
+    ...apiReference(),
   };
 }

@@ -62,7 +62,7 @@ describe('the personalize-operator CLI', () => {
       cwd: packageRoot(),
     });
     expect(npm.stdout).toMatch(/^personalize-operator dev \[options\]/m);
-    // README: after `npm ci` (whose prepare builds dist/), the CLI runs from the clone with npx.
+    // README: after `npm run build`, the CLI runs from the clone with npx.
     const npx = await execFileAsync('npx', ['personalize-operator', 'import', '--help'], {
       cwd: packageRoot(),
     });

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,12 +57,27 @@ describe('the npm package', () => {
     const tarball = join(dir, stdout.trim().split('\n').pop() ?? '');
     const modules = join(dir, 'node_modules');
     const installed = join(modules, 'personalize-operator');
-    mkdirSync(installed, { recursive: true });
+    mkdirSync(join(modules, '@cdktf'), { recursive: true });
+    mkdirSync(installed);
     await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    for (const entry of readdirSync(join(root, 'node_modules'))) {
-      if (entry.startsWith('.') || entry === 'personalize-operator') continue;
-      symlinkSync(join(root, 'node_modules', entry), join(modules, entry));
-    }
+    // Nothing runs on the consumer's machine at install: dist/ ships built.
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    for (const script of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect(manifest.scripts, script).not.toHaveProperty(script);
+    expect(existsSync(join(installed, 'dist/src/constructs/cdk8s.js'))).toBe(true);
+    // Only what a constructs user installs: the peers, and Node's types. No client-node, so the constructs'
+    // declarations and code must not reach for it.
+    for (const name of [
+      'cdk8s',
+      'constructs',
+      'cdktf',
+      '@cdktf/provider-helm',
+      '@cdktf/provider-kubernetes',
+      '@types',
+    ])
+      symlinkSync(join(root, 'node_modules', name), join(modules, name));
     writeFileSync(
       join(dir, 'package.json'),
       JSON.stringify({ name: 'consumer', type: 'module', private: true }),
@@ -67,8 +90,8 @@ describe('the npm package', () => {
           module: 'NodeNext',
           moduleResolution: 'NodeNext',
           strict: true,
-          skipLibCheck: true,
-          types: [],
+          skipLibCheck: false,
+          types: ['node'],
           outDir: 'out',
         },
         files: ['app.ts'],

@@ -16,6 +16,9 @@ declare module 'vitest' {
 let controlPlane: ControlPlane | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // The CLI as users run it from a clone (`npx personalize-operator`, the docs' commands) and as the bench and
+  // the image run it: compiled. A clone builds it with `npm run build` (never on install: see package.json).
+  await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: packageRoot() });
   controlPlane = await startControlPlane();
   const { binaries, server, startSeconds } = controlPlane;
   console.log(

@@ -1,0 +1,50 @@
+/**
+ * The API's types as users' code sees them (cdk8s and CDKTF constructs), inferred from the schema: nothing
+ * here imports the operator's runtime, so a constructs-only consumer compiles without client-node's types.
+ */
+import type { scheduleSpecSchema, scheduleStatusSchema } from './schedule-schema.js';
+import type { specSchema, statusSchema } from './schema.js';
+
+/** The TypeScript type of a value described by a (subset of) OpenAPI schema, inferred at compile time. */
+type Infer<S> = S extends { enum: readonly (infer E)[] }
+  ? E
+  : S extends { type: 'string' }
+    ? string
+    : S extends { type: 'integer' | 'number' }
+      ? number
+      : S extends { type: 'boolean' }
+        ? boolean
+        : S extends { type: 'array'; items: infer I }
+          ? Infer<I>[]
+          : S extends { type: 'object'; properties: infer P }
+            ? InferObject<P, S extends { required: readonly (infer R)[] } ? R : never>
+            : S extends { type: 'object'; additionalProperties: infer A }
+              ? Record<string, Infer<A>>
+              : unknown;
+
+type InferObject<P, R> = { [K in keyof P & R]: Infer<P[K]> } & {
+  [K in Exclude<keyof P, R>]?: Infer<P[K]>;
+} extends infer O
+  ? { [K in keyof O]: O[K] }
+  : never;
+
+export type DatasetExportJobSpec = Infer<typeof specSchema>;
+export type DatasetExportJobStatus = Infer<typeof statusSchema>;
+export type Condition = NonNullable<DatasetExportJobStatus['conditions']>[number];
+export type IngestionMode = NonNullable<DatasetExportJobSpec['ingestionMode']>;
+
+export type DatasetExportScheduleSpec = Infer<typeof scheduleSpecSchema>;
+export type DatasetExportScheduleStatus = Infer<typeof scheduleStatusSchema>;
+
+/** What a manifest of a kind holds before the API server fills in the rest (uid, resourceVersion, status). */
+export interface Manifest<Kind extends string, Spec> {
+  apiVersion: string;
+  kind: Kind;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: Spec;
+}
