@@ -46,7 +46,8 @@ function limitsOf(schema: Schema): string[] {
   const limits: string[] = [];
   if (schema.enum) limits.push(`one of ${schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
   if (schema.default !== undefined) limits.push(`default \`${JSON.stringify(schema.default)}\``);
-  if (schema.minLength !== undefined) limits.push(`at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'}`);
+  if (schema.minLength !== undefined)
+    limits.push(`at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'}`);
   if (schema.maxLength !== undefined) limits.push(`at most ${schema.maxLength} characters`);
   if (schema.minimum !== undefined) limits.push(`≥ ${schema.minimum}`);
   if (schema.maximum !== undefined) limits.push(`≤ ${schema.maximum}`);
