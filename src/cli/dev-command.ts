@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { PersonalizeClient, paginateListDatasets } from '@aws-sdk/client-personalize';
 import { crds } from '../api/crd.js';
@@ -138,6 +138,9 @@ export async function devCommand(argv: string[]): Promise<void> {
     } else {
       await runOperator();
     }
+    say('');
+    say("In another terminal, README's and docs/'s commands work against this run (and no other) after:");
+    say(`  ${shellEnvironment(kubeconfigPath, emulator.url, dirname(binaries.kubectl))}`);
     say('Press Ctrl-C to stop everything.');
     await waitForShutdown();
     say('Stopping...');
@@ -145,6 +148,23 @@ export async function devCommand(argv: string[]): Promise<void> {
     await stopAll();
     rmSync(stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A shell's `export` line that points kubectl, helm, the CLI and any AWS SDK (through the SDK's own
+ * AWS_ENDPOINT_URL_PERSONALIZE) at this run: kubectl is the control plane's own, of the server's version.
+ */
+function shellEnvironment(kubeconfig: string, endpoint: string, kubectlDir: string): string {
+  const values = {
+    PATH: `${kubectlDir}:$PATH`,
+    KUBECONFIG: kubeconfig,
+    AWS_ENDPOINT_URL_PERSONALIZE: endpoint,
+    AWS_REGION: 'us-east-1',
+    ...EMULATOR_CREDENTIALS,
+  };
+  return `export ${Object.entries(values)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ')}`;
 }
 
 /** The emulator accepts any signature; dev never talks to AWS, so placeholder credentials are safe. */

@@ -10,44 +10,61 @@ import { cliArgs, spawnCaptured } from '../support/operator-process.js';
 const run = promisify(execFile);
 
 describe('personalize-operator dev (README first command)', () => {
-  it('starts everything, takes the example to ACTIVE, and stops cleanly on Ctrl-C', async () => {
+  it('two runs started together each reach ACTIVE on a cluster of their own, and stop cleanly on Ctrl-C', async () => {
     const root = packageRoot();
-    const dev = spawnCaptured(process.execPath, cliArgs('dev', '--speed', '20', '--poll', '100ms'), {
-      cwd: root,
-    });
-    let kubeconfig = '';
+    const start = () =>
+      spawnCaptured(process.execPath, cliArgs('dev', '--speed', '20', '--poll', '100ms'), { cwd: root });
+    const devs = [start(), start()];
+    const kubeconfigs: string[] = [];
     try {
-      for (let i = 0; i < 600 && !dev.output().includes('Press Ctrl-C'); i++)
-        await new Promise((r) => setTimeout(r, 100));
-      const watchLine = /^\s+(\S+kubectl) --kubeconfig (\S+) get dsej -A -w$/m.exec(dev.output());
-      expect(watchLine, dev.output()).not.toBeNull();
-      const [, kubectl, printed] = watchLine as unknown as [string, string, string];
-      kubeconfig = printed;
-      // A run's own kubeconfig: a second dev on the machine gets another.
-      expect(kubeconfig).toMatch(/personalize-operator-dev-[^/]+\/kubeconfig$/);
-      await run(kubectl, [
-        '--kubeconfig',
-        kubeconfig,
-        'wait',
-        '-n',
-        'default',
-        '--for=condition=Complete',
-        '--timeout=60s',
-        'dsej/demo-items',
-      ]);
-      const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'dsej', '-n', 'default']);
-      expect(stdout).toMatch(/^demo-items\s+ACTIVE\s+Synced\s+default-demo-items-[0-9a-f]{10}\s/m);
-      const s3 = /exports land in (\S+) \(/.exec(dev.output())?.[1] ?? '';
-      const job = /default-demo-items-[0-9a-f]{10}/.exec(stdout)?.[0] ?? '';
-      expect(existsSync(join(s3, 'demo-exports', 'items', job, 'part-00000.csv'))).toBe(true);
+      const jobNames = await Promise.all(
+        devs.map(async (dev) => {
+          for (let i = 0; i < 900 && !dev.output().includes('Press Ctrl-C'); i++)
+            await new Promise((r) => setTimeout(r, 100));
+          const watchLine = /^\s+(\S+kubectl) --kubeconfig (\S+) get dsej -A -w$/m.exec(dev.output());
+          expect(watchLine, dev.output()).not.toBeNull();
+          const [, kubectl, kubeconfig] = watchLine as unknown as [string, string, string];
+          kubeconfigs.push(kubeconfig);
+          expect(kubeconfig).toMatch(/personalize-operator-dev-[^/]+\/kubeconfig$/);
+          await run(kubectl, [
+            '--kubeconfig',
+            kubeconfig,
+            'wait',
+            '-n',
+            'default',
+            '--for=condition=Complete',
+            '--timeout=90s',
+            'dsej/demo-items',
+          ]);
+          const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'dsej', '-n', 'default']);
+          expect(stdout).toMatch(/^demo-items\s+ACTIVE\s+Synced\s+default-demo-items-[0-9a-f]{10}\s/m);
+          const s3 = /exports land in (\S+) \(/.exec(dev.output())?.[1] ?? '';
+          const job = /default-demo-items-[0-9a-f]{10}/.exec(stdout)?.[0] ?? '';
+          expect(existsSync(join(s3, 'demo-exports', 'items', job, 'part-00000.csv'))).toBe(true);
+          // The printed shell line points a second terminal at this run: its kubectl sees this run's job.
+          const exportLine = /^ {2}(export PATH=.*)$/m.exec(dev.output())?.[1];
+          expect(exportLine, dev.output()).toBeDefined();
+          const viaShell = await run('bash', [
+            '-c',
+            `${exportLine} && kubectl get dsej demo-items -o jsonpath='{.status.jobName}'`,
+          ]);
+          expect(viaShell.stdout).toBe(job);
+          return job;
+        }),
+      );
+      // Each resource has its own UID, so its own job name: two clusters, not one seen twice.
+      expect(new Set(jobNames).size).toBe(2);
+      expect(new Set(kubeconfigs).size).toBe(2);
     } finally {
-      dev.child.kill('SIGINT');
+      for (const dev of devs) dev.child.kill('SIGINT');
     }
-    expect(await dev.exited).toBe(0);
-    expect(dev.output()).toContain('Stopping...');
-    // Nothing left pointing at the stopped server.
-    expect(existsSync(kubeconfig)).toBe(false);
-  });
+    for (const dev of devs) {
+      expect(await dev.exited).toBe(0);
+      expect(dev.output()).toContain('Stopping...');
+    }
+    // Nothing left pointing at the stopped servers.
+    for (const kubeconfig of kubeconfigs) expect(existsSync(kubeconfig)).toBe(false);
+  }, 240_000);
 });
 
 describe('personalize-operator dev --no-operator', () => {
