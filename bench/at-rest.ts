@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
@@ -12,6 +11,7 @@ import { packageRoot } from '../src/local/package-root.js';
 import { decide } from '../src/reconciler/decide.js';
 import { identityOf } from '../src/reconciler/identity.js';
 import type { Update } from '../src/reconciler/types.js';
+import { updateHistory } from './history.js';
 import { readNodeMemory } from './node-memory.js';
 import {
   buildOperator,
@@ -21,18 +21,26 @@ import {
   spawnOperator,
 } from './operator-process.js';
 import { sampleProcess } from './process-stats.js';
-import { runScript } from './script.js';
+import { benchArgs, runScript } from './script.js';
+
+const RESULTS = join(packageRoot(), 'bench', 'results');
 
 /**
  * The operator's memory while it holds N resources whose jobs are finished: N resources with a terminal status
  * are created first, then the operator starts, syncs its cache, checks each (no AWS call is needed) and rests.
  */
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  `npm run bench:at-rest -- [options]
+
+Creates N DatasetExportJobs whose jobs are finished, starts the operator (the compiled dist/, the image's Node
+flags), and records how long it takes to be ready and its memory at rest in bench/results/.
+  --resources N    finished resources (default 10000)
+  --out DIR        where results go (default bench/results)`,
+  {
     resources: { type: 'string', default: '10000' },
-    out: { type: 'string', default: join(packageRoot(), 'bench', 'results') },
+    out: { type: 'string', default: RESULTS },
   },
-});
+);
 const N = Number(values.resources);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -131,6 +139,7 @@ async function main(): Promise<void> {
       `${JSON.stringify(result, null, 2)}\n`,
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (resolve(values.out) === resolve(RESULTS)) updateHistory(packageRoot(), RESULTS);
   } finally {
     child?.kill('SIGKILL');
     await controlPlane.stop();

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
 import { EventsV1Api } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { datasetExportJob } from '../src/api/manifest.js';
@@ -14,6 +13,7 @@ import { packageRoot } from '../src/local/package-root.js';
 import { ResilientInformer } from '../src/runtime/informer.js';
 import { cpuBudgetLine, cpuMeter } from './cpu-budget.js';
 import { fleetSvg, statusTimeline } from './fleet-chart.js';
+import { updateHistory } from './history.js';
 import { type NodeMemory, readClientRates, readNodeMemory } from './node-memory.js';
 import {
   buildOperator,
@@ -23,27 +23,46 @@ import {
   spawnOperator,
 } from './operator-process.js';
 import { percentile, sampleProcess } from './process-stats.js';
-import { runScript } from './script.js';
+import { benchArgs, runScript } from './script.js';
+
+const RESULTS = join(packageRoot(), 'bench', 'results');
 
 const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
 const ACK_POLL_SECONDS = 30;
 
-const { values } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '100' },
-    datasets: { type: 'string', default: '10' },
-    speed: { type: 'string' },
-    'job-seconds': { type: 'string' },
-    rate: { type: 'string', default: '20' },
-    burst: { type: 'string', default: '40' },
-    'status-source': { type: 'string', default: 'list' },
-    out: { type: 'string', default: join(packageRoot(), 'bench', 'results') },
-    label: { type: 'string', default: '' },
-    concurrency: { type: 'string', default: '16' },
-    'node-options': { type: 'string', default: '' },
-    'client-rate': { type: 'string' },
-    'client-burst': { type: 'string' },
-  },
+const BENCH_USAGE = `npm run bench -- [options]
+
+Starts the local control plane, the emulator and the operator (the compiled dist/, the image's Node flags),
+applies N DatasetExportJobs at once, waits until all are terminal, restarts the operator, and records the run in
+bench/results/ (and docs/benchmark-history.md when recording there).
+  --jobs N                 resources to apply (default 100)
+  --datasets N             datasets they spread over (default 10)
+  --speed N                divide a 10-minute export by N (default 10: 60 s jobs)
+  --job-seconds S          the job length directly, instead of --speed
+  --rate N, --burst N      the emulator's limit per operation (default 20/s, burst 40)
+  --status-source list|describe
+                           how the operator reads running jobs (default list)
+  --client-rate N, --client-burst N
+                           the operator's starting AWS rate (default: its own)
+  --concurrency N          the operator's --concurrency (default 16)
+  --node-options TEXT      NODE_OPTIONS for the operator instead of the image's
+  --label TEXT             a label recorded with the run
+  --out DIR                where results go (default bench/results)`;
+
+const values = benchArgs(BENCH_USAGE, {
+  jobs: { type: 'string', default: '100' },
+  datasets: { type: 'string', default: '10' },
+  speed: { type: 'string' },
+  'job-seconds': { type: 'string' },
+  rate: { type: 'string', default: '20' },
+  burst: { type: 'string', default: '40' },
+  'status-source': { type: 'string', default: 'list' },
+  out: { type: 'string', default: RESULTS },
+  label: { type: 'string', default: '' },
+  concurrency: { type: 'string', default: '16' },
+  'node-options': { type: 'string', default: '' },
+  'client-rate': { type: 'string' },
+  'client-burst': { type: 'string' },
 });
 const N = Number(values.jobs);
 const D = Number(values.datasets);
@@ -419,6 +438,7 @@ async function main(): Promise<void> {
     // The picture README shows: always the latest run's.
     writeFileSync(join(values.out, 'latest.svg'), svg);
     process.stdout.write(`${table}\n\nresults: ${join(values.out, `${stamp}.json`)}\n`);
+    if (resolve(values.out) === resolve(RESULTS)) updateHistory(packageRoot(), RESULTS);
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await emulator.close();

@@ -89,7 +89,11 @@ export async function devCommand(argv: string[]): Promise<void> {
     for (const { type, arn } of await demoDatasets(emulator.url)) say(`  ${type.padEnd(13)} ${arn}`);
 
     const runOperator = async () => {
-      await installCrd(binaries.kubectl, kubeconfigPath);
+      // Marked as the release README's `helm install` makes, so that command works on this run as written.
+      await installCrd(binaries.kubectl, kubeconfigPath, {
+        name: 'personalize-operator',
+        namespace: 'personalize-operator',
+      });
       say(
         `Installed the CRDs ${crds()
           .map((crd) => crd.metadata.name)

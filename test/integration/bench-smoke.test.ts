@@ -40,7 +40,7 @@ describe('benchmark script (smoke, N = 20)', () => {
     expect(result.statusLagMs.p99).toBeGreaterThanOrEqual(0);
     expect(result.operator.peakRssMb).toBeGreaterThan(0);
     expect(result.statusWritesPerJob).toBeLessThanOrEqual(result.observedTransitionsPerJob + 1);
-    // The fleet as a picture, beside the JSON, and as the latest one README shows.
+    // The fleet as a picture, beside the JSON, and as the latest one docs/benchmarks.md shows.
     const svg = readFileSync(join(out, file!.replace(/\.json$/, '.svg')), 'utf8');
     expect(svg).toMatch(/^<svg /);
     for (const title of [

@@ -5,7 +5,7 @@ import { DatasetExportJob, DatasetExportSchedule } from '../../src/constructs/cd
 import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
 import { installCrd } from '../support/operator.js';
 
-// The README's cdk8s example, as a user writes it.
+// A cdk8s example as a user writes it (docs/constructs.md's own are compiled and run by package.test.ts).
 function weeklyExports(chart: Chart): void {
   new DatasetExportJob(chart, 'weekly-items', {
     metadata: { name: 'weekly-items' },

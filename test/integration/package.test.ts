@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/local/package-root.js';
+import { docPages } from '../support/doc-blocks.js';
 
 const run = promisify(execFile);
 
@@ -44,12 +46,17 @@ console.log(JSON.stringify({ kinds: chart.toJson().map((o) => o.kind), chart: BU
  * What a user of the npm package gets: the tarball `npm pack` makes, unpacked where `npm install` would put
  * it, its dependencies resolved beside it, and a TypeScript app compiled against it with strict settings.
  */
+/** The TypeScript examples of README.md and docs/ (`doc-test: compile`). */
+const examples = docPages()
+  .flatMap((p) => p.blocks)
+  .filter((b) => typeof b.marker === 'object' && b.marker.mode === 'compile');
+
 describe('the npm package', () => {
   const root = packageRoot();
   const dir = mkdtempSync(join(tmpdir(), 'package-consumer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ships declarations a TypeScript cdk8s/CDKTF app compiles against, and the Helm chart', async () => {
+  it("ships declarations a strict cdk8s/CDKTF app compiles against without the runtime, the docs' examples as written, and the Helm chart", async () => {
     const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], {
       cwd: root,
       maxBuffer: 16 << 20,
@@ -94,10 +101,13 @@ describe('the npm package', () => {
           types: ['node'],
           outDir: 'out',
         },
-        files: ['app.ts'],
+        files: ['app.ts', ...examples.map((_, i) => `doc-${i}.ts`)],
       }),
     );
     writeFileSync(join(dir, 'app.ts'), CONSUMER);
+    examples.forEach((block, i) => {
+      writeFileSync(join(dir, `doc-${i}.ts`), block.code);
+    });
     const tsc = await run(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir }).catch(
       (e: { stdout: string }) => ({ stdout: e.stdout, failed: true }),
     );
@@ -117,5 +127,28 @@ describe('the npm package', () => {
     expect(result.chart).toBe(join(installed, 'charts', 'personalize-operator'));
     expect(existsSync(join(result.chart, 'Chart.yaml'))).toBe(true);
     expect(existsSync(join(installed, 'crds'))).toBe(true);
+
+    // The docs' examples, as written, each run in a folder of its own: what they synthesize is what a user gets.
+    for (const [i, block] of examples.entries()) {
+      const cwd = join(dir, `run-${i}`);
+      mkdirSync(cwd);
+      await run(process.execPath, [join(dir, 'out', `doc-${i}.js`)], { cwd }).catch(
+        (e: { stderr: string }) => {
+          throw new Error(`${block.page}:${block.line} failed when run:\n${e.stderr}`);
+        },
+      );
+      const synthesized = [
+        ...readdirIfAny(join(cwd, 'dist')).map((f) => join('dist', f)),
+        ...readdirIfAny(join(cwd, 'cdktf.out', 'stacks')).map((f) =>
+          join('cdktf.out', 'stacks', f, 'cdk.tf.json'),
+        ),
+      ];
+      expect(synthesized.length, `${block.page}:${block.line} synthesized nothing`).toBeGreaterThan(0);
+      for (const file of synthesized) expect(existsSync(join(cwd, file)), file).toBe(true);
+      const text = synthesized.map((f) => readFileSync(join(cwd, f), 'utf8')).join('\n');
+      expect(text).toContain('personalize.ops.dev/v1alpha1');
+    }
   }, 180_000);
 });
+
+const readdirIfAny = (path: string) => (existsSync(path) ? readdirSync(path) : []);

@@ -6,7 +6,7 @@ import { type App, TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_CHART, DatasetExportJobResource, PersonalizeOperator } from '../../src/constructs/cdktf.js';
 
-// The README's CDKTF example, as a user writes it: the operator in one stack, the jobs in a later one.
+// The CDKTF example of docs/constructs.md, as a user writes it: the operator in one stack, the jobs in a later one.
 function exportsApp(app: App): { operatorStack: TerraformStack; exportsStack: TerraformStack } {
   const operatorStack = new TerraformStack(app, 'operator');
   new PersonalizeOperator(operatorStack, 'operator', { values: { region: 'us-east-1' } });
