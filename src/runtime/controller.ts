@@ -1,5 +1,6 @@
 //! One controller: informers (one per watched namespace, or one cluster-wide) feeding a work queue whose
 //! workers call a reconciler, for any custom resource. Nothing here knows what the resource means.
+import { randomUUID } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Indexer } from './indexer.js';
@@ -146,10 +147,18 @@ export class Controller<T extends KubernetesObject> {
     const obj = this.get(key);
     if (!obj) return;
     const { name, metrics, logger, resource } = this.options;
-    const log = logger.child({ controller: name, key, generation: obj.metadata?.generation });
+    // One ID per reconcile, on every line it logs, as controller-runtime's reconcileID: a reconcile's lines
+    // can be told apart from the next one's of the same key.
+    const log = logger.child({
+      controller: name,
+      key,
+      reconcileID: randomUUID(),
+      generation: obj.metadata?.generation,
+    });
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let result: Result;
+    metrics.activeWorkers.inc({ controller: name });
     try {
       result = await this.options.reconciler.reconcile(
         { ...obj, apiVersion: `${resource.group}/${resource.version}`, kind: resource.kind },
@@ -161,6 +170,8 @@ export class Controller<T extends KubernetesObject> {
       metrics.queueRetries.inc({ name });
       this.queue.retryLater(key);
       return;
+    } finally {
+      metrics.activeWorkers.dec({ controller: name });
     }
     switch (result.kind) {
       case 'none':
@@ -178,6 +189,11 @@ export class Controller<T extends KubernetesObject> {
         this.queue.retryLater(key);
         break;
     }
+    // What was decided about the key's next turn: the line that says the operator looked, and when it will again.
+    log.debug(
+      { result: result.kind, ...(result.kind === 'after' ? { requeueAfterMs: result.ms } : {}) },
+      'reconciled',
+    );
   }
 
   /** What is wrong, for /healthz: a watch down for too long, or queued work making no progress. */

@@ -25,6 +25,12 @@ export class RuntimeMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  readonly activeWorkers = new Gauge({
+    name: 'controller_runtime_active_workers',
+    help: 'Reconciles running now',
+    labelNames: ['controller'] as const,
+    registers: [this.registry],
+  });
   readonly queueAdds = new Counter({
     name: 'workqueue_adds_total',
     help: 'Keys added to the work queue',
@@ -71,6 +77,7 @@ export class RuntimeMetrics {
   register(controller: string): void {
     for (const result of ['success', 'error', 'requeue_after', 'backoff'])
       this.reconcileTotal.inc({ controller, result }, 0);
+    this.activeWorkers.set({ controller }, 0);
   }
 
   reconciled(controller: string, result: ReconcileOutcome, seconds: number): void {

@@ -1,5 +1,5 @@
 import { CustomObjectsApi, EventsV1Api, type EventsV1Event, type KubeConfig } from '@kubernetes/client-node';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
 import { datasetExportJob } from '../../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
@@ -46,7 +46,54 @@ export interface Stack {
   ): Promise<DatasetExportJob>;
   /** The events recorded about one resource, oldest first (their names start with the time). */
   events(name: string): Promise<EventsV1Event[]>;
+  /** Every reconcile the stack's operator finished for `name` (of `controller`), oldest first, from its log. */
+  reconciles(name: string, controller?: string): Reconciled[];
+  /** Waits until `name` has been reconciled more than `after` times; resolves with the newest. */
+  reconciledAgain(name: string, after: number, controller?: string): Promise<Reconciled>;
+  /**
+   * Proof that the operator has handled every change made before this call: a paused resource created now
+   * (paused, so it costs no AWS call) is reconciled, and the queue has nothing left in flight. A test that
+   * asserts that something did not happen calls this first, instead of sleeping.
+   */
+  sentinel(labels?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One finished reconcile, as the runtime logs it (debug level). */
+export interface Reconciled {
+  controller: string;
+  key: string;
+  reconcileID: string;
+  result: 'none' | 'after' | 'backoff' | 'error';
+  requeueAfterMs?: number;
+}
+
+/**
+ * A logger that keeps every reconcile the operator reports (and echoes all lines when TEST_LOG_LEVEL is set), so
+ * tests can wait for proof that the operator looked instead of sleeping.
+ */
+function reconcileLog(): { logger: Logger; entries: Reconciled[] } {
+  const entries: Reconciled[] = [];
+  const echo = process.env.TEST_LOG_LEVEL;
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write(line: string) {
+        if (echo) process.stdout.write(line);
+        if (!line.includes('"msg":"reconcile')) return;
+        const entry = JSON.parse(line) as Reconciled & { msg: string };
+        if (entry.msg === 'reconciled' || entry.msg === 'reconcile failed')
+          entries.push({
+            controller: entry.controller,
+            key: entry.key,
+            reconcileID: entry.reconcileID,
+            result: entry.msg === 'reconciled' ? entry.result : 'error',
+            ...(entry.requeueAfterMs !== undefined ? { requeueAfterMs: entry.requeueAfterMs } : {}),
+          });
+      },
+    },
+  );
+  return { logger, entries };
 }
 
 /** Creates a DatasetExportJob through the API, as `kubectl create` would. */
@@ -72,6 +119,8 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
   const api = kc.makeApiClient(CustomObjectsApi);
   const namespace = await createTestNamespace(kc, 'dsej');
   const aws = await startTestEmulator({ speed: 100, ...emulator });
+  const log = reconcileLog();
+  let sentinels = 0;
   const stack: Stack = {
     kc,
     api,
@@ -80,9 +129,11 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
     async startOperator(options = {}) {
       stack.operator = await startOperator({
         kubeConfig: kc,
-        logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+        logger: log.logger,
         personalizeEndpoint: aws.emulator.url,
         namespaces: [namespace],
+        // Served, so tests (the sentinel among them) can read the operator's own account of its work.
+        metricsAddr: { host: '127.0.0.1', port: 0 },
         ...FAST,
         ...options,
       });
@@ -115,6 +166,41 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
           .makeApiClient(EventsV1Api)
           .listNamespacedEvent({ namespace, fieldSelector: `regarding.name=${name}` })
       ).items,
+    reconciles: (name, controller = 'datasetexportjob') =>
+      log.entries.filter((e) => e.key === `${namespace}/${name}` && e.controller === controller),
+    async reconciledAgain(name, after, controller) {
+      const deadline = Date.now() + 20_000;
+      while (stack.reconciles(name, controller).length <= after) {
+        if (Date.now() > deadline)
+          throw new Error(`${namespace}/${name} was not reconciled again within 20s`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return stack.reconciles(name, controller).at(-1) as Reconciled;
+    },
+    async sentinel(labels = {}) {
+      const name = `sentinel-${++sentinels}`;
+      await createJob(api, namespace, name, spec(), {
+        labels,
+        annotations: { 'personalize.ops.dev/paused': 'true' },
+      });
+      await stack.reconciledAgain(name, 0);
+      await stack.waitFor(name, (o) => condition(o, 'Synced')?.reason === 'Paused');
+      // Reconciles queued before the sentinel's may still run beside it: wait for the queue to drain.
+      const metrics = stack.operator?.metricsUrl;
+      if (!metrics) throw new Error('the sentinel needs the operator to serve /metrics');
+      const idle = async () => {
+        const text = await (await fetch(`${metrics}/metrics`)).text();
+        return (
+          /^workqueue_depth\{name="datasetexportjob"\} 0$/m.test(text) &&
+          /^controller_runtime_active_workers\{controller="datasetexportjob"\} 0$/m.test(text)
+        );
+      };
+      const deadline = Date.now() + 20_000;
+      while (!(await idle())) {
+        if (Date.now() > deadline) throw new Error('the operator did not go idle within 20s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async close() {
       await stack.operator?.stop(2_000);
       await aws.close();

@@ -72,9 +72,12 @@ describe('operator lifecycle against the real API server and the emulator', () =
     };
     const dsej = ['-n', stack.namespace, 'dsej/refresh'];
 
-    // Other metadata changes do not wake a finished resource.
+    // Other metadata changes do not wake a finished resource: once the operator has handled a change made
+    // after the label (the sentinel), the resource has not been reconciled again and AWS was not read.
+    const reconciled = stack.reconciles('refresh').length;
     await kubectl(['label', ...dsej, 'team=ml']);
-    await new Promise((r) => setTimeout(r, 500));
+    await stack.sentinel();
+    expect(stack.reconciles('refresh')).toHaveLength(reconciled);
     expect(await reads()).toBe(0);
 
     await kubectl(['annotate', ...dsej, 'personalize.ops.dev/reconcile-requested-at=first']);
@@ -191,7 +194,9 @@ describe('operator lifecycle against the real API server and the emulator', () =
     await createJob(stack.api, stack.namespace, 'mine', spec(), { labels: { shard: 'a' } });
     await stack.create('theirs', spec());
     await stack.waitFor('mine', (o) => o.status?.status === 'ACTIVE');
-    await new Promise((r) => setTimeout(r, 300));
+    // A sentinel of this shard, created after 'theirs', is handled: 'theirs' was never reconciled.
+    await stack.sentinel({ shard: 'a' });
+    expect(stack.reconciles('theirs')).toEqual([]);
     expect((await stack.get('theirs')).status).toBeUndefined();
     expect((await stack.aws.stats()).CreateDatasetExportJob?.calls).toBe(1);
   });
@@ -297,8 +302,12 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(condition(clash, 'Synced')?.message).toMatch(
       /already used by an export of .*dataset\/demo\/USERS.*create a new DatasetExportJob/,
     );
+    // The reconcile that wrote NameConflict decided on no next turn: nothing will retry it.
+    await expect.poll(() => stack.reconciles('clash').at(-1)?.result).toBe('none');
+    const reconciled = stack.reconciles('clash').length;
     const before = (await stack.aws.stats()).DescribeDatasetExportJob?.calls ?? 0;
-    await new Promise((r) => setTimeout(r, 600));
+    await stack.sentinel();
+    expect(stack.reconciles('clash')).toHaveLength(reconciled);
     expect((await stack.aws.stats()).DescribeDatasetExportJob?.calls ?? 0).toBe(before);
     // One Create by the test; the operator's own attempt was refused as already existing, once.
     expect((await stack.aws.stats()).CreateDatasetExportJob?.outcomes).toEqual({
