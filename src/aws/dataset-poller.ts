@@ -111,6 +111,13 @@ export class DatasetPoller {
     if (dataset?.watched.delete(key)) this.schedule(dataset);
   }
 
+  /** Datasets with a listing running or due: none once every watched job has finished (nothing lists then). */
+  get polling(): number {
+    let n = 0;
+    for (const dataset of this.datasets.values()) if (dataset.watched.size || dataset.sweeping) n++;
+    return n;
+  }
+
   stop(): void {
     for (const dataset of this.datasets.values()) clearTimeout(dataset.timer);
     this.datasets.clear();

@@ -141,6 +141,11 @@ export class PersonalizeGateway implements PersonalizeApi {
     this.poller.watch(identity, datasetArn, key, everyMs, current);
   }
 
+  /** Datasets being listed now or due to be: none once no watched job runs. */
+  polling(): number {
+    return this.poller.polling;
+  }
+
   forget(key: string): void {
     this.poller.forget(key);
   }

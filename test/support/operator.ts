@@ -72,7 +72,7 @@ export interface Reconciled {
  * A logger that keeps every reconcile the operator reports (and echoes all lines when TEST_LOG_LEVEL is set), so
  * tests can wait for proof that the operator looked instead of sleeping.
  */
-function reconcileLog(): { logger: Logger; entries: Reconciled[] } {
+export function reconcileLog(): { logger: Logger; entries: Reconciled[] } {
   const entries: Reconciled[] = [];
   const echo = process.env.TEST_LOG_LEVEL;
   const logger = pino(

@@ -168,3 +168,77 @@ describe('WorkQueue', () => {
     expect(q.depth).toBe(0);
   });
 });
+
+describe('WorkQueue health and recovery', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('reports how long queued work has waited with no reconcile finishing, and nothing while idle', async () => {
+    let release: () => void = () => undefined;
+    const q = new WorkQueue(() => new Promise<void>((r) => (release = r)), {
+      concurrency: 1,
+      backoffBaseMs: 100,
+      backoffMaxMs: 1_000,
+      jitter: 0,
+      logger: pino({ level: 'silent' }),
+    });
+    expect(q.stalledForMs).toBe(0);
+    q.add('a');
+    q.add('b');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(q.stalledForMs).toBe(5_000);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.stalledForMs).toBe(0);
+  });
+
+  it('runs every key backing off at once when told the cause has cleared', async () => {
+    const runs: string[] = [];
+    const q: WorkQueue = new WorkQueue(
+      async (key) => {
+        runs.push(key);
+        if (runs.length <= 2) q.retryLater(key);
+        else q.succeeded(key);
+      },
+      {
+        concurrency: 2,
+        backoffBaseMs: 60_000,
+        backoffMaxMs: 60_000,
+        jitter: 0,
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    q.add('a');
+    q.add('b');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(runs).toEqual(['a', 'b']);
+    expect(q.retryFailedNow()).toBe(2);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(runs).toEqual(['a', 'b', 'a', 'b']);
+  });
+
+  it('starts the backoff afresh for keys retried after a recovery', async () => {
+    const runs: number[] = [];
+    const q: WorkQueue = new WorkQueue(
+      async (key) => {
+        runs.push(Date.now());
+        q.retryLater(key);
+      },
+      {
+        concurrency: 1,
+        backoffBaseMs: 1_000,
+        backoffMaxMs: 60_000,
+        jitter: 0,
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    const start = Date.now();
+    q.add('k');
+    await vi.advanceTimersByTimeAsync(3_500); // runs at 0, 1 s, 3 s: the next would wait 4 s
+    q.retryFailedNow();
+    await vi.advanceTimersByTimeAsync(1_600);
+    // Right away, then after the base delay again, not after 8 s.
+    expect(runs.map((t) => t - start)).toEqual([0, 1_000, 3_000, 3_500, 4_500]);
+    q.remove('k');
+  });
+});

@@ -58,7 +58,8 @@ describe('the dataset poller over the real SDK and the emulator', () => {
     // and once it was ACTIVE the dataset was not listed again.
     expect(sweeps).toBeGreaterThan(3);
     expect(sweeps).toBeLessThan(20);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Nothing is due: with its only watched job finished, the dataset is not listed again.
+    await expect.poll(() => gateway.polling()).toBe(0);
     expect((await t.stats()).ListDatasetExportJobs?.calls).toBe(sweeps);
     expect(stats.DescribeDatasetExportJob).toBeUndefined();
     const seen = await gateway.fromList(watched, demoDataset('USERS'), log, 60_000);

@@ -103,9 +103,24 @@ describe('emulator faults', () => {
     expect(await t.stats()).toEqual({});
     await t.admin('reset', { method: 'POST' });
     expect((await t.client.send(new ListDatasetExportJobsCommand({}))).datasetExportJobs).toEqual([]);
-    // The job of the replaced state never finishes: no export is written into the emptied bucket.
-    await new Promise((r) => setTimeout(r, 400));
-    expect(readdirSync(t.emulator.s3Root, { recursive: true })).toEqual([]);
+    // The job of the replaced state never finishes: a job created after the reset, due later than it, has
+    // finished and written its export, and it is the only one in the emptied bucket.
+    const { datasetExportJobArn } = await t.client.send(
+      new CreateDatasetExportJobCommand(job('after-reset')),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await t.client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn }))).datasetExportJob
+            ?.status,
+        { timeout: 10_000 },
+      )
+      .toBe('ACTIVE');
+    const files = readdirSync(t.emulator.s3Root, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.csv'),
+    );
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => f.includes('after-reset'))).toBe(true);
   });
 });
 

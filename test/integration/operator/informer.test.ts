@@ -68,12 +68,14 @@ describe('ResilientInformer against the real API server', () => {
     expect(await until('after-timeouts')).toBe(true);
 
     // Losing access makes the next watch fail, which stops client-node's informer for good.
+    const failing = (w: string) => /watch failed; restarting|list or watch failed; retrying/.test(w);
     await rbac.deleteNamespacedRoleBinding({ name: 'reader', namespace });
-    await new Promise((r) => setTimeout(r, 2_000));
+    await expect.poll(() => warnings.some(failing), { timeout: 10_000 }).toBe(true);
     await create('while-forbidden');
-    await new Promise((r) => setTimeout(r, 500));
+    // Proof that it looked again after the object existed, and could not see it: a later attempt failed too.
+    const attempts = warnings.filter(failing).length;
+    await expect.poll(() => warnings.filter(failing).length, { timeout: 15_000 }).toBeGreaterThan(attempts);
     expect(seen.has('while-forbidden')).toBe(false);
-    expect(warnings.some((w) => /watch failed; restarting|list failed; retrying/.test(w))).toBe(true);
 
     await rbac.createNamespacedRoleBinding({ namespace, body: binding(namespace) });
     expect(await until('while-forbidden')).toBe(true);

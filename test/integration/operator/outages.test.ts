@@ -79,7 +79,10 @@ describe('outages with a fleet in flight', () => {
       const names = Array.from({ length: FLEET }, (_, i) => `fleet-${i}`);
       for (let i = 0; i < names.length; i += 20)
         await Promise.all(names.slice(i, i + 20).map((n) => createJob(api, namespace, n, spec())));
-      await new Promise((r) => setTimeout(r, 1_500));
+      // Mid-burst: some jobs created, most not yet.
+      await expect
+        .poll(async () => (await aws!.stats()).CreateDatasetExportJob?.calls ?? 0, { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(FLEET / 10);
       await plane.killApiServer();
       await new Promise((r) => setTimeout(r, outageMs));
       if (outageMs > 5_000) expect(await healthz()).toBe(503);

@@ -205,7 +205,7 @@ describe('operator resilience', () => {
       `/apis/${GROUP}/${VERSION}/namespaces/${stack.namespace}/${PLURAL}`,
       {},
       (type, obj: DatasetExportJob) => {
-        if (type === 'MODIFIED')
+        if (type === 'MODIFIED' && obj.metadata?.name === 'quiet')
           writes.push(
             `${obj.status?.status ?? '(none)'}${obj.status?.datasetExportJobArn ? '' : ' without ARN'}`,
           );
@@ -214,7 +214,10 @@ describe('operator resilience', () => {
     );
     await stack.create('quiet', spec());
     await stack.waitFor('quiet', (o) => o.status?.status === 'ACTIVE');
-    await new Promise((r) => setTimeout(r, 300));
+    // The reconcile that wrote ACTIVE decided on no next turn, and the sentinel proves every write that
+    // followed from earlier reconciles has reached the watch.
+    await expect.poll(() => stack.reconciles('quiet').at(-1)?.result).toBe('none');
+    await stack.sentinel();
     watch.abort();
     // The record of the Create about to be made, then the ARN with CREATE PENDING (Create's answer) in one
     // write, then one write per AWS transition.

@@ -124,7 +124,10 @@ describe('DatasetExportSchedule on a fast clock', () => {
     expect(await runsOf('forbid')).toHaveLength(1);
 
     await createSchedule('paused', { suspend: true });
-    await new Promise((r) => setTimeout(r, 3_000));
+    // The operator looked and set itself no next turn: while suspended, no clock wakes the schedule.
+    await expect
+      .poll(() => stack.reconciles('paused', 'datasetexportschedule').at(-1)?.result, { timeout: 10_000 })
+      .toBe('none');
     expect(await runsOf('paused')).toHaveLength(0);
     expect((await getSchedule('paused')).status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe(
       'Suspended',
@@ -256,7 +259,12 @@ describe('DatasetExportSchedule on a fast clock', () => {
       () => getSchedule('yearly'),
       (s) => s.status?.lastHandledRunRequestAt === 'first',
     );
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The run's success wakes the schedule again, which sees the same request already handled.
+    await until(
+      'the run succeeded',
+      () => getSchedule('yearly'),
+      (s) => s.status?.lastSuccessfulTime !== undefined,
+    );
     expect(await runsOf('yearly')).toHaveLength(1);
   });
 

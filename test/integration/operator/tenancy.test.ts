@@ -1,6 +1,5 @@
 import { ListTagsForResourceCommand } from '@aws-sdk/client-personalize';
 import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../../src/operator.js';
@@ -11,6 +10,8 @@ import {
   createJob,
   FAST,
   installCrd,
+  listJobs,
+  reconcileLog,
   type Stack,
   spec,
   startStack,
@@ -23,12 +24,17 @@ describe('tenants kept apart', () => {
   afterEach(async () => {
     for (const o of operators.splice(0)) await o.stop(1_000);
     await stack.close();
+    log = reconcileLog();
   });
 
+  // Every operator of a test logs its reconciles here: what tests wait on to know the operator looked.
+  let log = reconcileLog();
+  const reconcilesIn = (namespace: string, name: string) =>
+    log.entries.filter((e) => e.key === `${namespace}/${name}` && e.controller === 'datasetexportjob');
   const operator = async (options: Partial<OperatorOptions>) => {
     const started = await startOperator({
       kubeConfig: stack.kc,
-      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      logger: log.logger,
       personalizeEndpoint: stack.aws.emulator.url,
       ...FAST,
       ...options,
@@ -122,8 +128,11 @@ describe('tenants kept apart', () => {
 
     const tagsBefore = await awsTags(arn);
     await kubectl(['delete', 'dsej', 'export', '-n', a, '--wait=false']);
+    await expect.poll(async () => (await listJobs(stack.kc, a)).length).toBe(0);
+    const looked = reconcilesIn(b, 'thief').length;
     await kubectl(['annotate', 'dsej', 'thief', '-n', b, 'personalize.ops.dev/reconcile-requested-at=again']);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // It looked again, with the owner's resource gone, and still refused.
+    await expect.poll(() => reconcilesIn(b, 'thief').length, { timeout: 10_000 }).toBeGreaterThan(looked);
     const still = await getIn(b, 'thief');
     expect(condition(still, 'Synced')?.reason).toBe('OwnedByAnotherNamespace');
     expect(still.status?.datasetExportJobArn).toBeUndefined();
@@ -240,7 +249,11 @@ describe('tenants kept apart', () => {
         `^Cannot read the namespace ${stack.namespace} to learn its AWS role \\(personalize\\.ops\\.dev/role-arn\\): HTTP 403 Forbidden\\.`,
       ),
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Its retry looked again, and made no AWS call either.
+    const looked = reconcilesIn(stack.namespace, 'blind').length;
+    await expect
+      .poll(() => reconcilesIn(stack.namespace, 'blind').length, { timeout: 10_000 })
+      .toBeGreaterThan(looked);
     expect(await stack.aws.stats()).toEqual({});
   });
 

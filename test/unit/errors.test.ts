@@ -4,25 +4,7 @@ import {
   PersonalizeServiceException,
 } from '@aws-sdk/client-personalize';
 import { describe, expect, it } from 'vitest';
-import { AWS, anchored } from '../../src/api/aws-constraints.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
-import { derivedJobName } from '../../src/reconciler/identity.js';
-
-const namePattern = new RegExp(anchored(AWS.name.pattern));
-
-describe('derivedJobName', () => {
-  it('is deterministic, fits AWS rules and differs per UID', () => {
-    const a = derivedJobName('ml-team', 'weekly.export', 'uid-a');
-    expect(a).toBe(derivedJobName('ml-team', 'weekly.export', 'uid-a'));
-    expect(a).toMatch(/^ml-team-weekly-export-[0-9a-f]{10}$/);
-    expect(derivedJobName('ml-team', 'weekly.export', 'uid-b')).not.toBe(a);
-  });
-  it('stays within 63 characters and the pattern for long names', () => {
-    const long = derivedJobName('n'.repeat(63), 'x'.repeat(253), 'uid');
-    expect(long.length).toBeLessThanOrEqual(63);
-    expect(long).toMatch(namePattern);
-  });
-});
 
 describe('classifyAwsError', () => {
   const meta = (httpStatusCode?: number) => ({ $metadata: { httpStatusCode, requestId: 'r1' } });

@@ -1,0 +1,59 @@
+/** A resource, its job and the settings the reconcile decision is tested with, shared by its unit tests. */
+import { expect } from 'vitest';
+import type { DatasetExportJob } from '../../src/api/types.js';
+import type { ClassifiedError } from '../../src/aws/errors.js';
+import type { Identity, ObservedJob } from '../../src/aws/observation.js';
+import type { decide } from '../../src/reconciler/decide.js';
+import { identityOf } from '../../src/reconciler/identity.js';
+import type { DecideSettings, Update } from '../../src/reconciler/types.js';
+
+export const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
+export const now = new Date('2026-11-28T12:00:00Z');
+export const settings: DecideSettings = { now, pollDelay: (age) => 1000 + age, actionableRetryMs: 300_000 };
+export const allowed = { adoptionAllowed: true };
+/** A job this process created for the resource: polls, and the first status after a lost write. */
+export const own = { createdHere: true };
+
+export function resource(overrides: Partial<DatasetExportJob> = {}): DatasetExportJob {
+  return {
+    apiVersion: 'personalize.ops.dev/v1alpha1',
+    kind: 'DatasetExportJob',
+    metadata: {
+      name: 'job',
+      namespace: 'ml',
+      uid: 'uid-1',
+      generation: 1,
+      creationTimestamp: new Date('2026-11-28T11:00:00Z'),
+    },
+    spec: {
+      datasetArn: DATASET,
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+      jobOutput: { s3DataDestination: { path: 's3://b/' } },
+    },
+    ...overrides,
+  };
+}
+
+export const identity = identityOf(resource(), {}) as Identity;
+export const job = (status: string, extra: Partial<ObservedJob> = {}): ObservedJob => ({
+  datasetExportJobArn: identity.arn,
+  jobName: identity.jobName,
+  datasetArn: DATASET,
+  status,
+  creationDateTime: new Date('2026-11-28T11:59:00Z'),
+  lastUpdatedDateTime: new Date('2026-11-28T11:59:30Z'),
+  created: { ingestionMode: 'PUT', roleArn: 'arn:aws:iam::123456789012:role/r', path: 's3://b/' },
+  ...extra,
+});
+export const error = (cls: ClassifiedError['class'], reason: string): ClassifiedError => ({
+  class: cls,
+  reason,
+  code: 'SomeException',
+  message: 'it went wrong',
+  requestId: 'req-1',
+});
+export const update = (d: ReturnType<typeof decide>) => {
+  expect(d.kind).toBe('update');
+  return d as Update;
+};
+export const cond = (d: Update, type: string) => d.status.conditions?.find((c) => c.type === type);
