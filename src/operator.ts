@@ -1,3 +1,7 @@
+/**
+ * Assembles the operator: the manager, the DatasetExportJob controller with its reconciler and gateway, and
+ * the schedule controller beside it.
+ */
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';

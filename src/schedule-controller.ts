@@ -1,5 +1,7 @@
-//! Assembly of the DatasetExportSchedule controller on the shared manager: its runs are DatasetExportJobs,
-//! found through an index on the job controller's cache, which wakes the schedule when one of them moves.
+/**
+ * Assembly of the DatasetExportSchedule controller on the shared manager: its runs are DatasetExportJobs,
+ * found through an index on the job controller's cache, which wakes the schedule when one of them moves.
+ */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import {
   RUN_REQUESTED_ANNOTATION,

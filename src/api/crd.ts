@@ -1,3 +1,7 @@
+/**
+ * The CustomResourceDefinitions in wire form, built from the kinds' schemas: names, printer columns, the
+ * status subresource. Everything that installs the API (crds/, deploy/, the chart, dev, the tests) starts here.
+ */
 import {
   SCHEDULE_KIND,
   SCHEDULE_PLURAL,

@@ -1,3 +1,7 @@
+/**
+ * DatasetExportJob objects as a user writes them, for code that creates or prints resources (import, the
+ * CDKTF construct, the tests).
+ */
 import { GROUP, KIND, VERSION } from './schema.js';
 import type { DatasetExportJobSpec, Manifest } from './spec-types.js';
 

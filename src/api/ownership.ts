@@ -1,7 +1,8 @@
-//! The AWS tags that record which resource a job belongs to: written with every Create, read before a job
-//! is adopted, never removed by tag sync. They keep tenants apart where AWS itself cannot tell them apart.
+/**
+ * The AWS tags that record which resource a job belongs to: written with every Create, read before a job
+ * is adopted, never removed by tag sync. They keep tenants apart where AWS itself cannot tell them apart.
+ */
 import { GROUP } from './group.js';
-import type { DatasetExportJob } from './types.js';
 
 /** Tag keys under this prefix are the operator's; spec.tags may not use it. */
 export const OWNER_TAG_PREFIX = `${GROUP}/`;
@@ -19,8 +20,10 @@ export interface Owner {
   uid: string;
 }
 
-/** The tags that name `obj` as the owner of its job. */
-export function ownerTags(obj: DatasetExportJob): Record<string, string> {
+/** The tags that name `obj` as the owner of its job: any kind's object, by its metadata alone. */
+export function ownerTags(obj: {
+  metadata?: { namespace?: string; name?: string; uid?: string };
+}): Record<string, string> {
   return {
     [OWNER_TAGS.namespace]: obj.metadata?.namespace ?? '',
     [OWNER_TAGS.name]: obj.metadata?.name ?? '',

@@ -1,5 +1,7 @@
-//! The DatasetExportSchedule API, defined once (CRD schema, inferred types, docs): recurring exports with
-//! CronJob's semantics, each run a DatasetExportJob made from `jobTemplate`.
+/**
+ * The DatasetExportSchedule API, defined once (CRD schema, inferred types, docs): recurring exports with
+ * CronJob's semantics, each run a DatasetExportJob made from `jobTemplate`.
+ */
 import { GROUP } from './group.js';
 import { conditionSchema, specSchema as jobSpecSchema, objectProperties } from './schema.js';
 

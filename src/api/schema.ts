@@ -1,3 +1,6 @@
+/**
+ * The DatasetExportJob kind's schema and names, and the annotation keys every kind shares.
+ */
 import { AWS, anchored, S3_EXPORT_PATH } from './aws-constraints.js';
 import { GROUP } from './group.js';
 import { OWNER_TAG_COUNT, OWNER_TAG_PREFIX } from './ownership.js';

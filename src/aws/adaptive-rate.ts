@@ -1,4 +1,6 @@
-//! The rate one AWS operation may be called at, found by probing: AWS publishes none for Personalize (AIMD).
+/**
+ * The rate one AWS operation may be called at, found by probing: AWS publishes none for Personalize (AIMD).
+ */
 
 export interface AdaptiveRateOptions {
   /** Where probing starts (`--aws-rate`). */

@@ -1,5 +1,7 @@
-//! The SDK clients behind the gateway: one per (account, region, role), reused; every attempt paced by the
-//! shared adaptive rate limiter and every call bounded by a timeout.
+/**
+ * The SDK clients behind the gateway: one per (account, region, role), reused; every attempt paced by the
+ * shared adaptive rate limiter and every call bounded by a timeout.
+ */
 import {
   PersonalizeClient,
   type ServiceInputTypes,

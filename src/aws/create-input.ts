@@ -1,4 +1,6 @@
-//! The CreateDatasetExportJob input for a resource.
+/**
+ * The CreateDatasetExportJob input for a resource.
+ */
 import { AWS } from '../api/aws-constraints.js';
 import { ownerTags } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';

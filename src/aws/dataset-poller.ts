@@ -1,5 +1,7 @@
-//! One poller per dataset: lists its export jobs while any is in flight, as often as the most urgent needs,
-//! and tells whose status moved.
+/**
+ * One poller per dataset: lists its export jobs while any is in flight, as often as the most urgent needs,
+ * and tells whose status moved.
+ */
 import type { Logger } from 'pino';
 import type { Failed, Identity, Observation, ObservedJob } from './observation.js';
 

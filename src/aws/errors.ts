@@ -1,4 +1,6 @@
-//! AWS errors sorted once: their class (transient or needing a person) and the Synced reason they show.
+/**
+ * AWS errors sorted once: their class (transient or needing a person) and the Synced reason they show.
+ */
 /**
  * How an AWS failure should be handled. `transient` failures (throttling, 5xx, network) are retried soon
  * with backoff; `actionable` ones (bad input, permissions, missing or busy dataset) need a person and are

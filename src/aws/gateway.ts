@@ -1,4 +1,6 @@
-//! The gateway to Amazon Personalize: each call's answer as an Observation, listings shared per dataset.
+/**
+ * The gateway to Amazon Personalize: each call's answer as an Observation, listings shared per dataset.
+ */
 import {
   CreateDatasetExportJobCommand,
   type CreateDatasetExportJobCommandInput,

@@ -1,4 +1,6 @@
-//! `import`: DatasetExportJob manifests for jobs that already exist in AWS.
+/**
+ * `import`: DatasetExportJob manifests for jobs that already exist in AWS.
+ */
 import {
   DescribeDatasetExportJobCommand,
   type DescribeDatasetExportJobCommandOutput,

@@ -1,4 +1,6 @@
-//! What the AWS gateway tells the reconciler: where a job lives, what AWS said of it, its tags.
+/**
+ * What the AWS gateway tells the reconciler: where a job lives, what AWS said of it, its tags.
+ */
 import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
 import type { Logger } from 'pino';
 import type { ClassifiedError } from './errors.js';

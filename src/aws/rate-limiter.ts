@@ -1,4 +1,6 @@
-//! A token bucket per key whose rate adapts to the service's throttling, shared by every call with that key.
+/**
+ * A token bucket per key whose rate adapts to the service's throttling, shared by every call with that key.
+ */
 import { AdaptiveRate } from './adaptive-rate.js';
 
 interface Bucket {

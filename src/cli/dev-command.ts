@@ -1,3 +1,7 @@
+/**
+ * `personalize-operator dev`: everything on one machine, for a first try and for the docs' commands: the
+ * local control plane, the emulator, the operator and an example, all removed on Ctrl-C.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

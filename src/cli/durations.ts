@@ -1,3 +1,6 @@
+/**
+ * Duration flags with their unit (`250ms`, `5s`, `10m`, `1h`).
+ */
 import { UsageError } from './usage-error.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };

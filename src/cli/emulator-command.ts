@@ -1,3 +1,6 @@
+/**
+ * `personalize-operator emulator`: the Personalize emulator as a process of its own.
+ */
 import { parseArgs } from 'node:util';
 import { readSeedFile } from '../emulator/seed.js';
 import { startEmulator } from '../emulator/server.js';

@@ -1,3 +1,7 @@
+/**
+ * `personalize-operator import`: manifests for export jobs that already exist in AWS, so the operator adopts
+ * them instead of creating new ones.
+ */
 import { parseArgs } from 'node:util';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';

@@ -1,3 +1,6 @@
+/**
+ * The CLI's logger: pino JSON with credentials censored, and process warnings logged, not printed.
+ */
 import { type Logger, pino } from 'pino';
 import { UsageError } from './usage-error.js';
 

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+/**
+ * The `personalize-operator` command: dispatches to a subcommand, loaded only when asked for.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../local/package-root.js';

@@ -1,3 +1,6 @@
+/**
+ * Checks made before `run` and `import` start: the cluster, the CRDs, RBAC, AWS credentials.
+ */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { crds } from '../api/crd.js';

@@ -1,3 +1,7 @@
+/**
+ * `personalize-operator run`: the operator against a cluster, as the image runs it. Reads every flag before
+ * contacting anything, checks the cluster and credentials, then runs until a signal.
+ */
 import { parseArgs } from 'node:util';
 import { type OperatorOptions, startOperator } from '../operator.js';
 import { PooledKubeConfig } from '../runtime/kube-config.js';

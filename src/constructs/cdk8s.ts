@@ -1,3 +1,7 @@
+/**
+ * cdk8s constructs for users' own code: DatasetExportJob and DatasetExportSchedule, typed from the schema.
+ * Imports nothing of the operator's runtime (see docs/constructs.md).
+ */
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { SCHEDULE_KIND } from '../api/schedule-schema.js';

@@ -1,3 +1,7 @@
+/**
+ * CDKTF constructs for users' own code: the operator as a helm_release of the bundled chart, and a
+ * DatasetExportJob as a kubernetes_manifest that waits for Complete.
+ */
 import { join } from 'node:path';
 import { release } from '@cdktf/provider-helm';
 import { manifest } from '@cdktf/provider-kubernetes';

@@ -1,3 +1,6 @@
+/**
+ * What every emulated operation is given: the state, the region and account of the request, the clock.
+ */
 import type { Faults } from './faults.js';
 import type { Moving } from './lifecycle.js';
 import type { RegionState } from './model.js';

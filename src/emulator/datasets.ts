@@ -1,3 +1,6 @@
+/**
+ * Dataset groups, schemas and datasets: the operations that make them, and their lifecycle.
+ */
 import { arn, type Operation, type OperationContext, seconds } from './context.js';
 import { alreadyExists, inUse, invalidInput, notFound } from './errors.js';
 import { listPage } from './list.js';

@@ -1,3 +1,6 @@
+/**
+ * CreateDatasetExportJob, DescribeDatasetExportJob and ListDatasetExportJobs, with AWS's validation and errors.
+ */
 import { AWS } from '../api/aws-constraints.js';
 import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';

@@ -1,3 +1,6 @@
+/**
+ * Writes a finished export job's CSV files under the emulator's local S3 folder, as AWS writes to S3.
+ */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { formatCsv } from './csv.js';

@@ -1,3 +1,6 @@
+/**
+ * Quotas and faults injected through the admin endpoint: rate limits, errors, latency, dropped calls.
+ */
 import { ApiError, invalidInput } from './errors.js';
 
 /**

@@ -1,4 +1,6 @@
-//! Export jobs by dataset, so that a dataset's listing reads its own jobs, not every job in the region.
+/**
+ * Export jobs by dataset, so that a dataset's listing reads its own jobs, not every job in the region.
+ */
 import type { ExportJob, RegionState } from './model.js';
 
 /** Per region, each dataset's jobs in creation order; built on first use, kept current by `addExportJob`. */

@@ -1,3 +1,6 @@
+/**
+ * How emulated resources move through their states by themselves, on a time-ordered queue of due transitions.
+ */
 import { PriorityQueue } from '@datastructures-js/priority-queue';
 import type { Logger } from 'pino';
 import { exportFolder, parseS3Path, selectRecords, writeExport } from './export-writer.js';

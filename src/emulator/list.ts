@@ -1,3 +1,6 @@
+/**
+ * The shared part of every List operation: filter, paging and tokens.
+ */
 import type { OperationContext } from './context.js';
 import { page } from './pagination.js';
 import { ARN, MAX_RESULTS, NEXT_TOKEN, validateInput } from './shapes.js';

@@ -1,3 +1,6 @@
+/**
+ * Signed page tokens, bound to the operation and filter, that expire as AWS's do.
+ */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { invalidNextToken } from './errors.js';
 

@@ -1,3 +1,6 @@
+/**
+ * The records a dataset holds, loaded from CSV as imports and Put calls would add them.
+ */
 import { parseCsv } from './csv.js';
 import { datasetTypeOf } from './datasets.js';
 import { invalidInput, notFound } from './errors.js';

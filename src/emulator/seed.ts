@@ -1,3 +1,6 @@
+/**
+ * Seeds: dataset groups, datasets and records created ready to use when the emulator starts (the demo one).
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { OperationContext } from './context.js';

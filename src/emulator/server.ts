@@ -1,4 +1,6 @@
-//! The Personalize emulator's HTTP server: the operations table, admin endpoints, faults, and persistence.
+/**
+ * The Personalize emulator's HTTP server: the operations table, admin endpoints, faults, and persistence.
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,3 +1,6 @@
+/**
+ * The input shapes of the Personalize API and their validation, as the service enforces them.
+ */
 import { AWS, anchored } from '../api/aws-constraints.js';
 import { invalidInput } from './errors.js';
 

@@ -1,3 +1,6 @@
+/**
+ * The emulator's state and call statistics, in memory, optionally persisted crash-safely.
+ */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

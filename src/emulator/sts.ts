@@ -1,3 +1,6 @@
+/**
+ * The slice of AWS STS the operator uses: AssumeRole and GetCallerIdentity.
+ */
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /**

@@ -1,3 +1,6 @@
+/**
+ * TagResource, UntagResource and ListTagsForResource, with AWS's tagging rules.
+ */
 import { AWS } from '../api/aws-constraints.js';
 import type { Operation, OperationContext } from './context.js';
 import { ApiError, invalidInput, notFound } from './errors.js';

@@ -1,4 +1,6 @@
-//! The awsJson1_1 wire protocol as the emulator speaks it: SigV4 scope, bodies, answers and errors.
+/**
+ * The awsJson1_1 wire protocol as the emulator speaks it: SigV4 scope, bodies, answers and errors.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 

@@ -1,3 +1,7 @@
+/**
+ * A local Kubernetes control plane for dev, the tests and the benchmark: etcd, kube-apiserver and
+ * kube-controller-manager on loopback, with their own certificates, started and stopped as owned processes.
+ */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';

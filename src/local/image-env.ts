@@ -1,3 +1,6 @@
+/**
+ * The container image's environment and Node flags, read from the Dockerfile.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './package-root.js';

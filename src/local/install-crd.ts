@@ -1,3 +1,6 @@
+/**
+ * Installs the CRDs into a cluster with kubectl and waits until they are served.
+ */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { crds } from '../api/crd.js';

@@ -1,3 +1,8 @@
+/**
+ * Processes started by this package are recorded in pid files under a run folder, so that a later run can
+ * stop what an interrupted (SIGKILLed) run left behind. A process is recognised by its pid *and* the
+ * executable recorded when it was started, never by name, so nothing else on the machine is ever touched.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   mkdirSync,
@@ -13,11 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/**
- * Processes started by this package are recorded in pid files under a run folder, so that a later run can
- * stop what an interrupted (SIGKILLed) run left behind. A process is recognised by its pid *and* the
- * executable recorded when it was started, never by name, so nothing else on the machine is ever touched.
- */
+/** Where every run's folder of pid files lives. */
 export const RUNS_ROOT = join(tmpdir(), 'personalize-operator-runs');
 
 interface Identity {

@@ -1,3 +1,6 @@
+/**
+ * Where this package is installed, from source or from dist/.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

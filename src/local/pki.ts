@@ -1,3 +1,6 @@
+/**
+ * Throwaway certificates for a local control plane.
+ */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

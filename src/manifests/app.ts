@@ -1,3 +1,6 @@
+/**
+ * The cdk8s app behind `npm run synth`: the CRD chart and the operator's install bundle.
+ */
 import { App, YamlOutputType } from 'cdk8s';
 import { CrdChart } from './crd-chart.js';
 import { OperatorChart, type OperatorChartProps } from './operator-chart.js';

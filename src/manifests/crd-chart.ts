@@ -1,3 +1,6 @@
+/**
+ * The cdk8s chart of the CRDs.
+ */
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { crds } from '../api/crd.js';

@@ -1,5 +1,7 @@
-//! The Grafana dashboard the chart ships (as a ConfigMap for Grafana's dashboard sidecar), defined here once:
-//! `npm run synth` writes it into the chart, and the tests compile every query with promtool.
+/**
+ * The Grafana dashboard the chart ships (as a ConfigMap for Grafana's dashboard sidecar), defined here once:
+ * `npm run synth` writes it into the chart, and the tests compile every query with promtool.
+ */
 
 interface Panel {
   title: string;

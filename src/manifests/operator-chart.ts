@@ -1,3 +1,6 @@
+/**
+ * The cdk8s chart of the operator's install bundle: namespace, service account, RBAC, Deployment, Service.
+ */
 import { ApiObject, Chart, type ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';

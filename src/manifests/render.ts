@@ -1,3 +1,7 @@
+/**
+ * Every generated file, by its path in the repository, rendered in memory: what `npm run synth` writes and
+ * what the tests compare with the files checked in.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';

@@ -1,3 +1,7 @@
+/**
+ * `npm run synth`: writes every generated file (CRDs, install bundle, the chart's CRDs and dashboard, the API
+ * reference pages) into the repository.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../local/package-root.js';

@@ -1,3 +1,6 @@
+/**
+ * The operator's own Prometheus metrics, beside the runtime's.
+ */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DatasetExportJob, DatasetExportSchedule } from '../api/types.js';
 import { findCondition } from '../reconciler/conditions.js';

@@ -1,4 +1,6 @@
-//! Taking up a job this resource did not just create: whose it is, and whether it is the one the spec describes.
+/**
+ * Taking up a job this resource did not just create: whose it is, and whether it is the one the spec describes.
+ */
 import { AWS } from '../api/aws-constraints.js';
 import { OWNER_TAGS } from '../api/ownership.js';
 import { ADOPTION_ANNOTATION } from '../api/schema.js';

@@ -1,4 +1,6 @@
-//! The annotations a person steers a resource with: pause, and re-read on request.
+/**
+ * The annotations a person steers a resource with: pause, and re-read on request.
+ */
 
 import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';

@@ -1,4 +1,6 @@
-//! The status conditions: Ready, Complete, Failed and Synced, and kstatus's Reconciling and Stalled.
+/**
+ * The status conditions: Ready, Complete, Failed and Synced, and kstatus's Reconciling and Stalled.
+ */
 
 import type { Condition, DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ObservedJob } from '../aws/observation.js';

@@ -1,4 +1,6 @@
-//! What to do next for a resource, from its spec and status and what AWS said: a pure function.
+/**
+ * What to do next for a resource, from its spec and status and what AWS said: a pure function.
+ */
 import type { DatasetExportJob } from '../api/types.js';
 import type { Identity, Observation } from '../aws/observation.js';
 import type { EventSpec } from '../runtime/reconcile.js';

@@ -1,4 +1,6 @@
-//! Where a resource's job lives in AWS (account, region, name, ARN, role), known before the job exists.
+/**
+ * Where a resource's job lives in AWS (account, region, name, ARN, role), known before the job exists.
+ */
 
 import { createHash } from 'node:crypto';
 import { AWS, anchored } from '../api/aws-constraints.js';

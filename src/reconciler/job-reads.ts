@@ -1,4 +1,6 @@
-//! Where a reconcile reads its job's status: the dataset's shared, polled listing, or DescribeDatasetExportJob.
+/**
+ * Where a reconcile reads its job's status: the dataset's shared, polled listing, or DescribeDatasetExportJob.
+ */
 import type { Logger } from 'pino';
 import { resourceKey } from '../api/resource-key.js';
 import type { DatasetExportJob } from '../api/types.js';

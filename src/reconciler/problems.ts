@@ -1,5 +1,7 @@
-//! What the resource shows when something is wrong: Synced=False with a reason and message, one event per
-//! new problem, and when to try again.
+/**
+ * What the resource shows when something is wrong: Synced=False with a reason and message, one event per
+ * new problem, and when to try again.
+ */
 
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';

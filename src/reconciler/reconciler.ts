@@ -1,4 +1,6 @@
-//! The reconcile shell: triage, then observe → decide → act over the gateway interface, one status-write path.
+/**
+ * The reconcile shell: triage, then observe → decide → act over the gateway interface, one status-write path.
+ */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { type Owner, ownerOf, ownerTags } from '../api/ownership.js';

@@ -1,6 +1,8 @@
-//! spec.tags, the one field that can change: the job's tags in AWS are made exactly spec.tags (plus the owner
-//! tags). status.tags records what the operator last set or read, so tags are read from AWS only when the two
-//! differ (after an edit, an adoption, or an upgrade), never on every poll.
+/**
+ * spec.tags, the one field that can change: the job's tags in AWS are made exactly spec.tags (plus the owner
+ * tags). status.tags records what the operator last set or read, so tags are read from AWS only when the two
+ * differ (after an edit, an adoption, or an upgrade), never on every poll.
+ */
 import { isDeepStrictEqual } from 'node:util';
 import { isOwnerTag } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';

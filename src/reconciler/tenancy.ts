@@ -1,5 +1,7 @@
-//! A namespace's AWS settings, and what they refuse before any AWS call: an unreadable namespace (its role
-//! cannot be known, so no call is made with the operator's own identity instead) or a role the operator requires.
+/**
+ * A namespace's AWS settings, and what they refuse before any AWS call: an unreadable namespace (its role
+ * cannot be known, so no call is made with the operator's own identity instead) or a role the operator requires.
+ */
 import { ADOPTION_ANNOTATION, REGION_ANNOTATION, ROLE_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { NamespaceAnnotations } from '../runtime/namespace-annotations.js';

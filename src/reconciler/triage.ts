@@ -1,5 +1,7 @@
-//! What a resource needs before anything is asked of AWS: nothing (deleted, or settled), a halt (paused, or an
-//! annotation refused), or a reconcile. Pure, so every branch is tested without servers.
+/**
+ * What a resource needs before anything is asked of AWS: nothing (deleted, or settled), a halt (paused, or an
+ * annotation refused), or a reconcile. Pure, so every branch is tested without servers.
+ */
 import type { DatasetExportJob } from '../api/types.js';
 import { invalidAnnotation, invalidRequest, paused, pauseOf } from './annotations.js';
 import { withProgressAdded } from './conditions.js';

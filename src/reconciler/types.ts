@@ -1,4 +1,6 @@
-//! The shapes the reconcile decision is made of: an update to write, or a Create to make first.
+/**
+ * The shapes the reconcile decision is made of: an update to write, or a Create to make first.
+ */
 
 import type { Owner } from '../api/ownership.js';
 import type { DatasetExportJobStatus } from '../api/types.js';

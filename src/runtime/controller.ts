@@ -1,5 +1,7 @@
-//! One controller: informers (one per watched namespace, or one cluster-wide) feeding a work queue whose
-//! workers call a reconciler, for any custom resource. Nothing here knows what the resource means.
+/**
+ * One controller: informers (one per watched namespace, or one cluster-wide) feeding a work queue whose
+ * workers call a reconciler, for any custom resource. Nothing here knows what the resource means.
+ */
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';

@@ -1,4 +1,6 @@
-//! events.k8s.io Events on reconciled objects.
+/**
+ * events.k8s.io Events on reconciled objects.
+ */
 import { randomBytes } from 'node:crypto';
 import { EventsV1Api, type KubeConfig, type KubernetesObject, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';

@@ -1,4 +1,6 @@
-//! The small HTTP server behind /metrics, /healthz and /readyz.
+/**
+ * The small HTTP server behind /metrics, /healthz and /readyz.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

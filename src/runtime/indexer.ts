@@ -1,5 +1,7 @@
-//! A secondary index over a controller's cache (client-go's indexers): objects by a value they carry, kept
-//! current from the watch, so a lookup never scans the cache.
+/**
+ * A secondary index over a controller's cache (client-go's indexers): objects by a value they carry, kept
+ * current from the watch, so a lookup never scans the cache.
+ */
 import type { KubernetesObject } from '@kubernetes/client-node';
 
 export class Indexer<T extends KubernetesObject> {

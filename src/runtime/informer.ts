@@ -1,4 +1,6 @@
-//! A list-and-watch cache that survives API server outages and silent connections.
+/**
+ * A list-and-watch cache that survives API server outages and silent connections.
+ */
 import {
   ApiException,
   CustomObjectsApi,

@@ -1,4 +1,6 @@
-//! A KubeConfig whose API calls reuse keep-alive connections.
+/**
+ * A KubeConfig whose API calls reuse keep-alive connections.
+ */
 import { createHash } from 'node:crypto';
 import type { AgentOptions } from 'node:https';
 import { type Cluster, KubeConfig } from '@kubernetes/client-node';

@@ -1,4 +1,6 @@
-//! Leader election on a coordination.k8s.io Lease, with client-go's rules.
+/**
+ * Leader election on a coordination.k8s.io Lease, with client-go's rules.
+ */
 import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 

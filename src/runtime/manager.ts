@@ -1,5 +1,7 @@
-//! What several controllers share in one process: one leader election, one metrics registry, one health
-//! endpoint and one shutdown, as controller-runtime's manager provides.
+/**
+ * What several controllers share in one process: one leader election, one metrics registry, one health
+ * endpoint and one shutdown, as controller-runtime's manager provides.
+ */
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Controller, type ControllerOptions } from './controller.js';

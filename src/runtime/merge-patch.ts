@@ -1,4 +1,6 @@
-//! JSON merge patches that also remove what the new document drops.
+/**
+ * JSON merge patches that also remove what the new document drops.
+ */
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>

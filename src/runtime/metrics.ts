@@ -1,5 +1,7 @@
-//! The controller runtime's Prometheus metrics, named as controller-runtime and client-go name theirs (so
-//! existing dashboards work), labelled by controller; one registry per manager, never the global one.
+/**
+ * The controller runtime's Prometheus metrics, named as controller-runtime and client-go name theirs (so
+ * existing dashboards work), labelled by controller; one registry per manager, never the global one.
+ */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type ReconcileOutcome = 'success' | 'error' | 'requeue_after' | 'backoff';

@@ -1,5 +1,7 @@
-//! Namespace annotations, for settings an administrator gives per namespace: read with a GET (namespaced RBAC
-//! suffices, no watch on every namespace) and cached briefly, so a change applies within the TTL.
+/**
+ * Namespace annotations, for settings an administrator gives per namespace: read with a GET (namespaced RBAC
+ * suffices, no watch on every namespace) and cached briefly, so a change applies within the TTL.
+ */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 

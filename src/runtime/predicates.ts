@@ -1,5 +1,7 @@
-//! What wakes an object: changes worth a reconcile, told apart from those that are not (mostly the
-//! controller's own status writes), as controller-runtime's predicates do.
+/**
+ * What wakes an object: changes worth a reconcile, told apart from those that are not (mostly the
+ * controller's own status writes), as controller-runtime's predicates do.
+ */
 import type { KubernetesObject } from '@kubernetes/client-node';
 
 /** A value that changes exactly when the object needs a reconcile. */

@@ -1,5 +1,7 @@
-//! The contract between the controller runtime and the reconcilers it drives: what a reconcile returns and
-//! what it may record. Nothing here knows a resource kind.
+/**
+ * The contract between the controller runtime and the reconcilers it drives: what a reconcile returns and
+ * what it may record. Nothing here knows a resource kind.
+ */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 

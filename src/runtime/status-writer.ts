@@ -1,4 +1,6 @@
-//! Status writes through the /status subresource, as JSON merge patches that never touch the spec.
+/**
+ * Status writes through the /status subresource, as JSON merge patches that never touch the spec.
+ */
 import {
   CustomObjectsApi,
   type KubeConfig,

@@ -1,4 +1,6 @@
-//! The work queue between watch events and reconciles: de-duplication, bounded concurrency, backoff, timers.
+/**
+ * The work queue between watch events and reconciles: de-duplication, bounded concurrency, backoff, timers.
+ */
 import { PriorityQueue } from '@datastructures-js/priority-queue';
 import type { Logger } from 'pino';
 

@@ -94,26 +94,25 @@ describe('the personalize-operator CLI', () => {
     );
 
     const kubeconfig = inject('kubeconfigPath');
-    const noCredentials = await cli(['run', '--kubeconfig', kubeconfig], {
+    // No credentials anywhere the SDK's default chain looks.
+    const withoutCredentials = {
       ...process.env,
       HOME: home,
       AWS_ACCESS_KEY_ID: '',
       AWS_SECRET_ACCESS_KEY: '',
       AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    };
+    const noCredentials = await cli(['run', '--kubeconfig', kubeconfig], withoutCredentials);
     expect(noCredentials.code).toBe(1);
     expect(noCredentials.stderr).toMatch(
       /no AWS credentials: .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
     );
 
     // import checks the same things before reading a job, with the same words.
-    const importNoCredentials = await cli(['import', '--region', 'us-east-1', '--kubeconfig', kubeconfig], {
-      ...process.env,
-      HOME: home,
-      AWS_ACCESS_KEY_ID: '',
-      AWS_SECRET_ACCESS_KEY: '',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    const importNoCredentials = await cli(
+      ['import', '--region', 'us-east-1', '--kubeconfig', kubeconfig],
+      withoutCredentials,
+    );
     expect(importNoCredentials.code).toBe(1);
     expect(importNoCredentials.stderr).toMatch(
       /no AWS credentials: .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CONSTRUCTS_PACKAGE, packConstructs } from '../../src/constructs/pack.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { docPages } from '../support/doc-blocks.js';
 
@@ -20,8 +21,8 @@ const run = promisify(execFile);
 
 const CONSUMER = `import { App, Chart } from 'cdk8s';
 import { App as TerraformApp, TerraformStack } from 'cdktf';
-import { DatasetExportJob, type DatasetExportJobSpec, DatasetExportSchedule } from 'personalize-operator/cdk8s';
-import { BUNDLED_CHART, DatasetExportJobResource, PersonalizeOperator } from 'personalize-operator/cdktf';
+import { DatasetExportJob, type DatasetExportJobSpec, DatasetExportSchedule } from 'personalize-operator-constructs/cdk8s';
+import { BUNDLED_CHART, DatasetExportJobResource, PersonalizeOperator } from 'personalize-operator-constructs/cdktf';
 
 const spec: DatasetExportJobSpec = {
   datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS',
@@ -42,40 +43,63 @@ new DatasetExportJobResource(new TerraformStack(app, 'jobs'), 'weekly', { name: 
 console.log(JSON.stringify({ kinds: chart.toJson().map((o) => o.kind), chart: BUNDLED_CHART }));
 `;
 
-/**
- * What a user of the npm package gets: the tarball `npm pack` makes, unpacked where `npm install` would put
- * it, its dependencies resolved beside it, and a TypeScript app compiled against it with strict settings.
- */
 /** The TypeScript examples of README.md and docs/ (`doc-test: compile`). */
 const examples = docPages()
   .flatMap((p) => p.blocks)
   .filter((b) => typeof b.marker === 'object' && b.marker.mode === 'compile');
 
-describe('the npm package', () => {
+interface PackageManifest {
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
+}
+
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
+
+/** Unpacks a tarball where `npm install` would put it, and returns its folder and manifest. */
+async function unpack(tarball: string, modules: string, name: string) {
+  const installed = join(modules, name);
+  mkdirSync(installed, { recursive: true });
+  await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as PackageManifest;
+  return { installed, manifest };
+}
+
+describe('the npm packages', () => {
   const root = packageRoot();
   const dir = mkdtempSync(join(tmpdir(), 'package-consumer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("ships declarations a strict cdk8s/CDKTF app compiles against without the runtime, the docs' examples as written, and the Helm chart", async () => {
+  it('personalize-operator: the CLI with its runtime, the chart and the CRDs, built, with no install script', async () => {
     const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], {
       cwd: root,
       maxBuffer: 16 << 20,
     });
     const tarball = join(dir, stdout.trim().split('\n').pop() ?? '');
+    const { installed, manifest } = await unpack(
+      tarball,
+      join(dir, 'operator', 'node_modules'),
+      'personalize-operator',
+    );
+    for (const script of INSTALL_SCRIPTS) expect(manifest.scripts ?? {}, script).not.toHaveProperty(script);
+    expect(manifest.bin).toEqual({ 'personalize-operator': 'dist/src/cli/main.js' });
+    expect(existsSync(join(installed, 'dist/src/cli/main.js'))).toBe(true);
+    expect(manifest.dependencies).toHaveProperty('@kubernetes/client-node');
+    expect(existsSync(join(installed, 'charts/personalize-operator/Chart.yaml'))).toBe(true);
+    expect(readdirSync(join(installed, 'crds'))).toHaveLength(2);
+  }, 120_000);
+
+  it("personalize-operator-constructs: a strict app compiles against it with its peers alone and runs the docs' examples", async () => {
+    const tarball = packConstructs(dir);
     const modules = join(dir, 'node_modules');
-    const installed = join(modules, 'personalize-operator');
-    mkdirSync(join(modules, '@cdktf'), { recursive: true });
-    mkdirSync(installed);
-    await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    // Nothing runs on the consumer's machine at install: dist/ ships built.
-    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    };
-    for (const script of ['preinstall', 'install', 'postinstall', 'prepare'])
-      expect(manifest.scripts, script).not.toHaveProperty(script);
+    const { installed, manifest } = await unpack(tarball, modules, CONSTRUCTS_PACKAGE);
+    // Nothing runs on the consumer's machine, and nothing of the operator's runtime comes with it.
+    for (const script of INSTALL_SCRIPTS) expect(manifest.scripts ?? {}, script).not.toHaveProperty(script);
+    expect(manifest.dependencies).toBeUndefined();
     expect(existsSync(join(installed, 'dist/src/constructs/cdk8s.js'))).toBe(true);
-    // Only what a constructs user installs: the peers, and Node's types. No client-node, so the constructs'
-    // declarations and code must not reach for it.
+    expect(existsSync(join(installed, 'dist/src/cli'))).toBe(false);
+    // The peers and Node's types, and nothing else: a construct reaching for client-node fails to compile.
+    mkdirSync(join(modules, '@cdktf'), { recursive: true });
     for (const name of [
       'cdk8s',
       'constructs',
@@ -126,7 +150,6 @@ describe('the npm package', () => {
     ]);
     expect(result.chart).toBe(join(installed, 'charts', 'personalize-operator'));
     expect(existsSync(join(result.chart, 'Chart.yaml'))).toBe(true);
-    expect(existsSync(join(installed, 'crds'))).toBe(true);
 
     // The docs' examples, as written, each run in a folder of its own: what they synthesize is what a user gets.
     for (const [i, block] of examples.entries()) {

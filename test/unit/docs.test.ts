@@ -36,6 +36,7 @@ describe('README.md and docs/', () => {
       'README.md: npm ci && npm run dev',
       'README.md: npm ci && npm test',
       'docs/benchmarks.md: npm run bench -- --jobs 1000 --datasets 10',
+      'docs/constructs.md: npm install personalize-operator-constructs cdk8s constructs',
       'docs/development.md: npm ci && npm test',
       'docs/install.md: docker build -t registry.example.com/personalize-operator:0.1.0 .',
     ]);

@@ -1,16 +1,6 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { Indexer } from '../../src/runtime/indexer.js';
-
-type Obj = KubernetesObject & { status?: { ref?: string } };
-const obj = (
-  generation: number,
-  annotations: Record<string, string> = {},
-  status: Obj['status'] = {},
-): Obj => ({
-  metadata: { name: 'o', namespace: 'ns', generation, annotations },
-  status,
-});
+import { type Obj, obj } from '../support/objects.js';
 
 describe('Indexer', () => {
   it('finds objects by value, follows changes and forgets deleted keys', () => {

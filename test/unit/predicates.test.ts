@@ -1,16 +1,6 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { generationOrAnnotations } from '../../src/runtime/predicates.js';
-
-type Obj = KubernetesObject & { status?: { ref?: string } };
-const obj = (
-  generation: number,
-  annotations: Record<string, string> = {},
-  status: Obj['status'] = {},
-): Obj => ({
-  metadata: { name: 'o', namespace: 'ns', generation, annotations },
-  status,
-});
+import { type Obj, obj } from '../support/objects.js';
 
 describe('the trigger predicate', () => {
   const trigger = generationOrAnnotations<Obj>('example.com/poke', 'example.com/paused');

@@ -1,6 +1,8 @@
-//! A schedule read exactly: Kubernetes CronJob's five fields or one of its aliases, in an IANA time zone.
-//! cron-parser does the calendar (month ends, leap days, daylight-saving shifts); this module adds CronJob's
-//! rules around it and keeps every search bounded.
+/**
+ * A schedule read exactly: Kubernetes CronJob's five fields or one of its aliases, in an IANA time zone.
+ * cron-parser does the calendar (month ends, leap days, daylight-saving shifts); this module adds CronJob's
+ * rules around it and keeps every search bounded.
+ */
 import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
 

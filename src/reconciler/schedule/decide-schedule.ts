@@ -1,5 +1,7 @@
-//! What a schedule does next, from its spec and status, its runs and the time: start a run (at most one),
-//! prune history, and report. A pure function, so every branch is tested with a fake clock.
+/**
+ * What a schedule does next, from its spec and status, its runs and the time: start a run (at most one),
+ * prune history, and report. A pure function, so every branch is tested with a fake clock.
+ */
 import { RUN_REQUESTED_ANNOTATION, SCHEDULED_AT_ANNOTATION } from '../../api/schedule-schema.js';
 import type {
   DatasetExportJob,

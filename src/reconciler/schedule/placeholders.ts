@@ -1,5 +1,7 @@
-//! Date placeholders in a run's S3 path ({yyyy}, {MM}, {dd}, {HH}, {mm}), read at the scheduled time in the
-//! schedule's time zone, so runs land in Athena-style partitions such as dt=2026-11-29/.
+/**
+ * Date placeholders in a run's S3 path ({yyyy}, {MM}, {dd}, {HH}, {mm}), read at the scheduled time in the
+ * schedule's time zone, so runs land in Athena-style partitions such as dt=2026-11-29/.
+ */
 import { DateTime } from 'luxon';
 import { PATH_PLACEHOLDERS } from '../../api/schedule-schema.js';
 

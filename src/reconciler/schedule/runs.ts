@@ -1,4 +1,6 @@
-//! A schedule's runs: how one is named and made from the template, and what its status says of it.
+/**
+ * A schedule's runs: how one is named and made from the template, and what its status says of it.
+ */
 import { createHash } from 'node:crypto';
 import { SCHEDULE_KIND, SCHEDULE_LABEL, SCHEDULED_AT_ANNOTATION } from '../../api/schedule-schema.js';
 import { GROUP, KIND, VERSION } from '../../api/schema.js';

@@ -1,4 +1,6 @@
-//! A schedule's conditions: Ready and Synced, and kstatus's Reconciling and Stalled.
+/**
+ * A schedule's conditions: Ready and Synced, and kstatus's Reconciling and Stalled.
+ */
 import type { DatasetExportSchedule, DatasetExportScheduleStatus } from '../../api/types.js';
 import { type DesiredCondition, mergeConditions } from '../conditions.js';
 

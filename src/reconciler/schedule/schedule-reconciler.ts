@@ -1,5 +1,7 @@
-//! The schedule's reconcile shell: read its runs from the cache, decide on the schedule's clock, create at
-//! most one run (AlreadyExists is that run, after a crash), prune history, write status once.
+/**
+ * The schedule's reconcile shell: read its runs from the cache, decide on the schedule's clock, create at
+ * most one run (AlreadyExists is that run, after a crash), prune history, write status once.
+ */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type {
