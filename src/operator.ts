@@ -21,14 +21,14 @@ import { PersonalizeMetrics } from './observability/metrics.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { fastClock, realClock } from './reconciler/schedule/schedule-reconciler.js';
 import { scopeOf } from './reconciler/tenancy.js';
-import { keyOf } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
 import { Indexer } from './runtime/indexer.js';
 import { Manager } from './runtime/manager.js';
 import { NamespaceAnnotationReader } from './runtime/namespace-annotations.js';
+import { keyOf } from './runtime/object-key.js';
 import { generationOrAnnotations } from './runtime/predicates.js';
 import { statusWriter } from './runtime/status-writer.js';
-import { addScheduleController, runsIndex, scheduleKeyOf } from './schedule-controller.js';
+import { addScheduleController } from './schedule-controller.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -154,25 +154,16 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       requireNamespaceRole: options.requireNamespaceRole ?? false,
     },
   );
-  const runs = runsIndex();
-  const schedules = addScheduleController(manager, {
-    kubeConfig,
-    events,
-    metrics,
-    runs,
-    clock: options.scheduleClockSpeed
-      ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
-      : realClock,
-    settings: {
-      namespaces: options.namespaces ?? [],
-      labelSelector: options.labelSelector,
-      backoffBaseMs: options.backoffBaseMs ?? 1_000,
-      backoffMaxMs: options.backoffMaxMs ?? 5 * 60_000,
-      resyncMs: options.resyncMs ?? 10 * 60_000,
-      watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
-      stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
-    },
-  });
+  // What every controller of the operator watches, and how it retries.
+  const settings = {
+    namespaces: options.namespaces ?? [],
+    labelSelector: options.labelSelector,
+    backoffBaseMs: options.backoffBaseMs ?? 1_000,
+    backoffMaxMs: options.backoffMaxMs ?? 5 * 60_000,
+    resyncMs: options.resyncMs ?? 10 * 60_000,
+    watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
+    stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
+  };
   const controller = manager.add<DatasetExportJob>({
     name: SINGULAR,
     resource: RESOURCE,
@@ -181,20 +172,19 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     // Polls of existing jobs before Creates: a burst of new resources waiting for the Create rate limit never
     // delays the status of running jobs.
     priority: (obj) => (obj.status?.datasetExportJobArn ? 0 : 1),
-    indexers: [recordedArns, runs],
-    // A run that moves wakes its schedule: history, active runs and the next Forbid decision depend on it.
-    onObjectChange: (obj) => {
-      const schedule = scheduleKeyOf(obj);
-      if (schedule) schedules.wake(schedule);
-    },
-    namespaces: options.namespaces ?? [],
-    labelSelector: options.labelSelector,
+    indexers: [recordedArns],
     concurrency: options.concurrency ?? 4,
-    backoffBaseMs: options.backoffBaseMs ?? 1_000,
-    backoffMaxMs: options.backoffMaxMs ?? 5 * 60_000,
-    resyncMs: options.resyncMs ?? 10 * 60_000,
-    watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
-    stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
+    ...settings,
+  });
+  addScheduleController(manager, {
+    kubeConfig,
+    events,
+    metrics,
+    jobs: controller,
+    clock: options.scheduleClockSpeed
+      ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
+      : realClock,
+    settings,
   });
   manager.addCollector(() => metrics.collect(controller.list()));
   manager.addCollector(() => metrics.collectRates(gateway.rates()));

@@ -1,12 +1,11 @@
 /**
- * Assembly of the DatasetExportSchedule controller on the shared manager: its runs are DatasetExportJobs,
- * found through an index on the job controller's cache, which wakes the schedule when one of them moves.
+ * Assembly of the DatasetExportSchedule controller on the shared manager: its runs are DatasetExportJobs it
+ * owns (ownerReferences), found in the job controller's cache, which wakes the schedule when one of them moves.
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import {
   RUN_REQUESTED_ANNOTATION,
   SCHEDULE_KIND,
-  SCHEDULE_LABEL,
   SCHEDULE_PLURAL,
   SCHEDULE_SINGULAR,
 } from './api/schedule-schema.js';
@@ -16,8 +15,8 @@ import type { PersonalizeMetrics } from './observability/metrics.js';
 import { type Clock, ScheduleReconciler } from './reconciler/schedule/schedule-reconciler.js';
 import type { Controller } from './runtime/controller.js';
 import type { EventRecorder } from './runtime/events.js';
-import { Indexer } from './runtime/indexer.js';
 import type { ControllerSettings, Manager } from './runtime/manager.js';
+import { keyOf } from './runtime/object-key.js';
 import { generationOrAnnotations } from './runtime/predicates.js';
 import { statusWriter } from './runtime/status-writer.js';
 
@@ -28,19 +27,13 @@ export const SCHEDULE_RESOURCE = {
   kind: SCHEDULE_KIND,
 };
 
-/** The schedule a run belongs to, as a work-queue key (`namespace/name`); none for a job no schedule made. */
-export const scheduleKeyOf = (run: DatasetExportJob): string | undefined => {
-  const schedule = run.metadata?.labels?.[SCHEDULE_LABEL];
-  return schedule ? `${run.metadata?.namespace}/${schedule}` : undefined;
-};
-
 export interface ScheduleDeps {
   kubeConfig: KubeConfig;
   events: EventRecorder;
   metrics: PersonalizeMetrics;
   clock: Clock;
-  /** Runs by their schedule's key: the job controller keeps it current. */
-  runs: Indexer<DatasetExportJob>;
+  /** The controller of the runs' kind: a schedule owns its runs, and wakes when one of them moves. */
+  jobs: Controller<DatasetExportJob>;
   settings: Pick<
     ControllerSettings<DatasetExportSchedule>,
     | 'namespaces'
@@ -51,10 +44,6 @@ export interface ScheduleDeps {
     | 'watchTimeoutSeconds'
     | 'stallTimeoutMs'
   >;
-}
-
-export function runsIndex(): Indexer<DatasetExportJob> {
-  return new Indexer<DatasetExportJob>(scheduleKeyOf);
 }
 
 export function addScheduleController(
@@ -68,9 +57,11 @@ export function addScheduleController(
     'personalize-operator',
   );
   const code = (err: unknown) => (err as { code?: number }).code;
+  // Bound once the controller exists: the runs of a schedule, from the job controller's cache.
+  let runsOf: (schedule: DatasetExportSchedule) => DatasetExportJob[] = () => [];
   const reconciler = new ScheduleReconciler(
     {
-      runsOf: (schedule) => deps.runs.get(`${schedule.metadata?.namespace}/${schedule.metadata?.name}`),
+      runsOf: (schedule) => runsOf(schedule),
       createRun: async (run) => {
         try {
           await api.createNamespacedCustomObject({
@@ -98,7 +89,7 @@ export function addScheduleController(
       recordEvent: (schedule, event) => deps.events.record(schedule, event),
       counted: (schedule, outcome) =>
         deps.metrics.scheduleRuns.inc({
-          schedule: `${schedule.metadata?.namespace}/${schedule.metadata?.name}`,
+          schedule: keyOf(schedule),
           outcome,
         }),
     },
@@ -114,6 +105,7 @@ export function addScheduleController(
     jitter: 0,
     ...deps.settings,
   });
+  runsOf = controller.owns(deps.jobs);
   manager.addCollector(() => deps.metrics.collectSchedules(controller.list()));
   return controller;
 }

@@ -103,7 +103,7 @@ export const DASHBOARD_PANELS: Panel[] = [
     title: 'Health checks (1 = passing) and leader',
     type: 'stat',
     targets: [
-      { expr: 'min by (check) (personalize_operator_healthy)', legend: '{{check}}' },
+      { expr: 'min by (check) (controller_runtime_healthy)', legend: '{{check}}' },
       { expr: 'max(leader_election_master_status)', legend: 'leading' },
     ],
   },

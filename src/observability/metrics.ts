@@ -3,7 +3,8 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DatasetExportJob, DatasetExportSchedule } from '../api/types.js';
-import { findCondition } from '../reconciler/conditions.js';
+import { findCondition } from '../runtime/conditions.js';
+import { keyOf } from '../runtime/object-key.js';
 
 /**
  * The operator's own metrics, beside the runtime's in the manager's registry: AWS calls, status writes, and
@@ -83,11 +84,7 @@ export class PersonalizeMetrics {
     this.scheduleNextRun.reset();
     for (const s of schedules) {
       const next = s.status?.nextScheduleTime;
-      if (next)
-        this.scheduleNextRun.set(
-          { schedule: `${s.metadata?.namespace}/${s.metadata?.name}` },
-          Date.parse(next) / 1000,
-        );
+      if (next) this.scheduleNextRun.set({ schedule: keyOf(s) }, Date.parse(next) / 1000);
     }
   }
 

@@ -4,7 +4,8 @@
 
 import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
-import { findCondition, statusWith, withSynced } from './conditions.js';
+import { findCondition } from '../runtime/conditions.js';
+import { statusWith, withSynced } from './conditions.js';
 import { problem } from './problems.js';
 import type { Update } from './types.js';
 

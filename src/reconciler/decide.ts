@@ -3,10 +3,11 @@
  */
 import type { DatasetExportJob } from '../api/types.js';
 import type { Identity, Observation } from '../aws/observation.js';
+import { findCondition } from '../runtime/conditions.js';
 import type { EventSpec } from '../runtime/reconcile.js';
 import { createRecorded, SETTLING_CONFLICTS, takingUp } from './adoption.js';
 import { HALTED, handled, reconcileRequest } from './annotations.js';
-import { findCondition, jobConditions, statusWith, withSynced } from './conditions.js';
+import { jobConditions, statusWith, withSynced } from './conditions.js';
 import { errorMessage, problem, retryAfter } from './problems.js';
 import { tagsInSync } from './tags.js';
 import type { DecideContext, DecideSettings, Decision } from './types.js';

@@ -2,9 +2,9 @@
  * Where a reconcile reads its job's status: the dataset's shared, polled listing, or DescribeDatasetExportJob.
  */
 import type { Logger } from 'pino';
-import { resourceKey } from '../api/resource-key.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { Identity, Observation, PersonalizeApi } from '../aws/observation.js';
+import { keyOf } from '../runtime/object-key.js';
 import type { Update } from './types.js';
 
 export interface JobReadSettings {
@@ -61,16 +61,16 @@ export class JobReads {
     const running =
       identity && update.status.datasetExportJobArn === identity.arn ? update.running : undefined;
     if (!identity || !running) {
-      this.gateway.forget(resourceKey(obj));
+      this.gateway.forget(keyOf(obj));
       return update;
     }
-    this.gateway.watch(identity, obj.spec.datasetArn, resourceKey(obj), running.pollMs, running.job);
+    this.gateway.watch(identity, obj.spec.datasetArn, keyOf(obj), running.pollMs, running.job);
     return { ...update, requeue: { kind: 'after', ms: Math.max(running.pollMs, this.settings.pollMaxMs) } };
   }
 
   /** The resource is gone: its watch needs no more polling. */
   forget(obj: DatasetExportJob): void {
-    this.gateway.forget(resourceKey(obj));
+    this.gateway.forget(keyOf(obj));
   }
 
   /**

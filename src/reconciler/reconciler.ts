@@ -1,13 +1,10 @@
-/**
- * The reconcile shell: triage, then observe → decide → act over the gateway interface, one status-write path.
- */
-import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { type Owner, ownerOf, ownerTags } from '../api/ownership.js';
-import { resourceKey } from '../api/resource-key.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import { createInput } from '../aws/create-input.js';
 import type { Identity, Observation, PersonalizeApi, Tags } from '../aws/observation.js';
+import { keyOf } from '../runtime/object-key.js';
+import { applyOutcome } from '../runtime/outcome.js';
 import type { EventSpec, Result } from '../runtime/reconcile.js';
 import { withResumed } from './annotations.js';
 import { decide, recordsJob, TERMINAL } from './decide.js';
@@ -209,7 +206,7 @@ export class Reconciler {
   private readonly createdHere = new Map<string, { uid: string; key: string }>();
 
   private rememberCreated(arn: string, obj: DatasetExportJob): void {
-    this.createdHere.set(arn, { uid: obj.metadata?.uid ?? '', key: resourceKey(obj) });
+    this.createdHere.set(arn, { uid: obj.metadata?.uid ?? '', key: keyOf(obj) });
     if (this.createdHere.size > 10_000) this.createdHere.delete(this.createdHere.keys().next().value!);
   }
 
@@ -232,27 +229,22 @@ export class Reconciler {
   }
 
   private async apply(obj: DatasetExportJob, decision: Update, log: Logger): Promise<Result> {
-    if (!isDeepStrictEqual(stripUndefined(obj.status ?? {}), stripUndefined(decision.status))) {
-      await this.effects.writeStatus(obj, decision.status);
-      const { status, creationDateTime, lastUpdatedDateTime } = decision.status;
+    await applyOutcome(obj, decision, this.effects, (old, status) => {
+      const { creationDateTime, lastUpdatedDateTime } = status;
       if (
-        status &&
-        TERMINAL.has(status) &&
-        !TERMINAL.has(obj.status?.status ?? '') &&
+        status.status &&
+        TERMINAL.has(status.status) &&
+        !TERMINAL.has(old?.status ?? '') &&
         creationDateTime &&
         lastUpdatedDateTime
       ) {
         this.effects.jobFinished?.(
-          status,
+          status.status,
           (Date.parse(lastUpdatedDateTime) - Date.parse(creationDateTime)) / 1000,
         );
       }
-      log.info(
-        { status: decision.status.status, synced: decision.status.conditions?.at(-1)?.reason },
-        'status written',
-      );
-    }
-    for (const event of decision.events) await this.effects.recordEvent(obj, event);
+      log.info({ status: status.status, synced: status.conditions?.at(-1)?.reason }, 'status written');
+    });
     return decision.requeue;
   }
 }
@@ -260,8 +252,4 @@ export class Reconciler {
 /** The job's owner tags already name this resource. */
 function sameOwner(tags: Tags, obj: DatasetExportJob): boolean {
   return Object.entries(ownerTags(obj)).every(([key, value]) => tags[key] === value);
-}
-
-function stripUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }

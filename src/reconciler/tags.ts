@@ -8,8 +8,9 @@ import { isOwnerTag } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import type { TagPlan, Tags } from '../aws/observation.js';
+import { findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
-import { findCondition, mergeConditions, withProgress } from './conditions.js';
+import { withProgress } from './conditions.js';
 import { errorMessage, repeatedProblem, retryAfter } from './problems.js';
 import type { DecideSettings, Update } from './types.js';
 

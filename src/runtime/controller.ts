@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Indexer } from './indexer.js';
+import { Indexer } from './indexer.js';
 import { ResilientInformer } from './informer.js';
 import type { RuntimeMetrics } from './metrics.js';
+import { keyOf, objectKey, splitKey } from './object-key.js';
 import type { Trigger } from './predicates.js';
 import type { Reconciler, ResourceType, Result } from './reconcile.js';
 import { WorkQueue } from './work-queue.js';
@@ -23,8 +24,6 @@ export interface ControllerOptions<T extends KubernetesObject> {
   priority?: (obj: T) => number;
   /** Secondary indexes over the cache, kept current from the watch. */
   indexers?: Indexer<T>[];
-  /** Told of every change and delete, such as an owner's controller that must wake when its objects move. */
-  onObjectChange?: (obj: T) => void;
   kubeConfig: KubeConfig;
   /** Namespaces to watch; all when empty. */
   namespaces: string[];
@@ -48,18 +47,20 @@ export interface ControllerOptions<T extends KubernetesObject> {
   startPaused: boolean;
 }
 
-export const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
-
 export class Controller<T extends KubernetesObject> {
   private readonly informers: ResilientInformer<T>[];
   private readonly queue: WorkQueue;
   private resync: NodeJS.Timeout | undefined;
   /** The trigger value last queued per key: a change that leaves it equal needs no reconcile. */
   private readonly triggeredBy = new Map<string, string>();
+  private readonly indexers: Indexer<T>[];
+  /** Told of every change and delete: the controllers that own these objects. */
+  private readonly watchers: ((obj: T) => void)[] = [];
 
   constructor(private readonly options: ControllerOptions<T>) {
     const { name, logger, metrics } = options;
     metrics.register(name);
+    this.indexers = [...(options.indexers ?? [])];
     const scopes = options.namespaces.length ? options.namespaces : [undefined];
     this.informers = scopes.map(
       (namespace) =>
@@ -100,8 +101,8 @@ export class Controller<T extends KubernetesObject> {
 
   private changed(obj: T): void {
     const key = keyOf(obj);
-    for (const indexer of this.options.indexers ?? []) indexer.update(key, obj);
-    this.options.onObjectChange?.(obj);
+    for (const indexer of this.indexers) indexer.update(key, obj);
+    for (const watcher of this.watchers) watcher(obj);
     const trigger = this.options.trigger(obj);
     if (this.triggeredBy.get(key) === trigger) return;
     this.triggeredBy.set(key, trigger);
@@ -110,14 +111,36 @@ export class Controller<T extends KubernetesObject> {
 
   private deleted(obj: T): void {
     const key = keyOf(obj);
-    for (const indexer of this.options.indexers ?? []) indexer.update(key, undefined);
-    this.options.onObjectChange?.(obj);
+    for (const indexer of this.indexers) indexer.update(key, undefined);
+    for (const watcher of this.watchers) watcher(obj);
     this.queue.remove(key);
     this.triggeredBy.delete(key);
     this.options.reconciler.forget?.(obj);
   }
 
-  /** Reconciles `key` soon, whatever its trigger says (an object it owns changed). */
+  /**
+   * Declares that this controller's objects own `child`'s (controller-runtime's `Owns`, kube-rs' `owns`): a
+   * child that changes or goes wakes the owner its controller ownerReference names, and the returned function
+   * lists an owner's children from the child controller's cache. Call it before the manager starts.
+   */
+  owns<C extends KubernetesObject>(child: Controller<C>): (owner: T) => C[] {
+    const { group, version, kind } = this.options.resource;
+    const ownerOf = (obj: C): string | undefined => {
+      const ref = obj.metadata?.ownerReferences?.find(
+        (r) => r.controller && r.kind === kind && r.apiVersion === `${group}/${version}`,
+      );
+      return ref ? objectKey(obj.metadata?.namespace ?? '', ref.name) : undefined;
+    };
+    const byOwner = new Indexer<C>(ownerOf);
+    child.indexers.push(byOwner);
+    child.watchers.push((obj) => {
+      const owner = ownerOf(obj);
+      if (owner) this.wake(owner);
+    });
+    return (owner) => byOwner.get(keyOf(owner));
+  }
+
+  /** Reconciles `key` soon, whatever its trigger says. */
   wake(key: string): void {
     this.enqueue(key);
   }
@@ -128,7 +151,7 @@ export class Controller<T extends KubernetesObject> {
   }
 
   get(key: string): T | undefined {
-    const [namespace, name] = key.split('/') as [string, string];
+    const { namespace, name } = splitKey(key);
     for (const informer of this.informers) {
       const obj = informer.get(name, namespace);
       if (obj) return obj;

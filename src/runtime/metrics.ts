@@ -59,7 +59,7 @@ export class RuntimeMetrics {
     registers: [this.registry],
   });
   readonly health = new Gauge({
-    name: 'personalize_operator_healthy',
+    name: 'controller_runtime_healthy',
     help: '1 while a health check passes, 0 while it fails (/healthz fails with it): watch (the API server watches are up) and progress (queued work sees reconciles finish)',
     labelNames: ['check'] as const,
     registers: [this.registry],

@@ -1,14 +1,10 @@
-/**
- * The schedule's reconcile shell: read its runs from the cache, decide on the schedule's clock, create at
- * most one run (AlreadyExists is that run, after a crash), prune history, write status once.
- */
-import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type {
   DatasetExportJob,
   DatasetExportSchedule,
   DatasetExportScheduleStatus,
 } from '../../api/types.js';
+import { applyOutcome } from '../../runtime/outcome.js';
 import type { EventSpec, Result } from '../../runtime/reconcile.js';
 
 /** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */
@@ -65,17 +61,14 @@ export class ScheduleReconciler {
     }
     const namespace = schedule.metadata?.namespace ?? '';
     for (const name of decision.delete) await this.effects.deleteRun(namespace, name);
-    if (!isDeepStrictEqual(strip(schedule.status ?? {}), strip(decision.status))) {
-      await this.effects.writeStatus(schedule, decision.status);
-      const old = schedule.status ?? {};
-      if (decision.status.lastSuccessfulTime !== old.lastSuccessfulTime)
+    await applyOutcome(schedule, decision, this.effects, (old, status) => {
+      if (status.lastSuccessfulTime !== old?.lastSuccessfulTime)
         this.effects.counted?.(schedule, 'succeeded');
-      if (decision.status.lastFailureTime !== old.lastFailureTime) this.effects.counted?.(schedule, 'failed');
-    }
+      if (status.lastFailureTime !== old?.lastFailureTime) this.effects.counted?.(schedule, 'failed');
+    });
     for (const event of decision.events) {
       const outcome = OUTCOME_OF_EVENT[event.reason];
       if (outcome) this.effects.counted?.(schedule, outcome);
-      await this.effects.recordEvent(schedule, event);
     }
     if (!decision.requeueAt) return { kind: 'none' };
     // A little past the time, so the clock shows it when the reconcile runs; a far time (@yearly) is looked at
@@ -84,8 +77,6 @@ export class ScheduleReconciler {
     return { kind: 'after', ms: Math.min(ms, MAX_WAIT_MS) };
   }
 }
-
-const strip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 // cron-parser and luxon cost about 9 MB of memory: loaded with the first schedule, not by every operator.
 let decisionModule: Promise<typeof import('./decide-schedule.js')> | undefined;

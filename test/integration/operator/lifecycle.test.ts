@@ -65,6 +65,7 @@ describe('operator lifecycle against the real API server and the emulator', () =
     await stack.startOperator();
     await stack.create('refresh', spec());
     const finished = await stack.waitFor('refresh', (o) => o.status?.status === 'ACTIVE');
+    await stack.sentinel(); // every reconcile that ACTIVE brought has finished
     await stack.aws.admin('reset?what=stats', { method: 'POST' });
     const reads = async () => {
       const stats = await stack.aws.stats();

@@ -101,8 +101,8 @@ describe('operator resilience', () => {
     await expect
       .poll(healthz, { timeout: 10_000, interval: 100 })
       .toMatch(/^503 datasetexportjob: no reconcile finished for \d+s while 1 keys wait/);
-    expect(await operator.registry.getSingleMetricAsString('personalize_operator_healthy')).toMatch(
-      /personalize_operator_healthy\{check="progress"\} 0/,
+    expect(await operator.registry.getSingleMetricAsString('controller_runtime_healthy')).toMatch(
+      /controller_runtime_healthy\{check="progress"\} 0/,
     );
     await stack.aws.setFaults({});
     for (const name of ['held-1', 'held-2']) await stack.waitFor(name, (o) => o.status?.status === 'ACTIVE');
