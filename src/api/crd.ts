@@ -8,7 +8,7 @@ import {
   SCHEDULE_SHORT_NAMES,
   SCHEDULE_SINGULAR,
   scheduleResourceSchema,
-} from './schedule-schema.js';
+} from '../kinds/dataset-export-schedule/schema.js';
 import { CATEGORIES, GROUP, KIND, PLURAL, resourceSchema, SHORT_NAMES, SINGULAR, VERSION } from './schema.js';
 
 export const CRD_NAME = `${PLURAL}.${GROUP}`;

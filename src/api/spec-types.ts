@@ -2,7 +2,7 @@
  * The API's types as users' code sees them (cdk8s and CDKTF constructs), inferred from the schema: nothing
  * here imports the operator's runtime, so a constructs-only consumer compiles without client-node's types.
  */
-import type { scheduleSpecSchema, scheduleStatusSchema } from './schedule-schema.js';
+import type { scheduleSpecSchema, scheduleStatusSchema } from '../kinds/dataset-export-schedule/schema.js';
 import type { specSchema, statusSchema } from './schema.js';
 
 /** The TypeScript type of a value described by a (subset of) OpenAPI schema, inferred at compile time. */

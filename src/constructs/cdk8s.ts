@@ -4,9 +4,9 @@
  */
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { SCHEDULE_KIND } from '../api/schedule-schema.js';
 import { GROUP, KIND, VERSION } from '../api/schema.js';
 import type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/spec-types.js';
+import { SCHEDULE_KIND } from '../kinds/dataset-export-schedule/schema.js';
 
 export type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/spec-types.js';
 

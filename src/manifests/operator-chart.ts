@@ -4,8 +4,8 @@
 import { ApiObject, Chart, type ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { SCHEDULE_PLURAL } from '../api/schedule-schema.js';
 import { GROUP, PLURAL } from '../api/schema.js';
+import { SCHEDULE_PLURAL } from '../kinds/dataset-export-schedule/schema.js';
 
 export interface OperatorChartProps extends ChartProps {
   /** Namespace the operator runs in. */

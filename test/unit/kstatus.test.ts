@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import type { Identity, Observation, ObservedJob } from '../../src/aws/observation.js';
+import { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { invalidAnnotation, paused } from '../../src/reconciler/annotations.js';
 import { withProgressAdded } from '../../src/reconciler/conditions.js';
 import { decide } from '../../src/reconciler/decide.js';
 import { identityOf } from '../../src/reconciler/identity.js';
-import { decideSchedule } from '../../src/reconciler/schedule/decide-schedule.js';
 import type { DecideSettings, Update } from '../../src/reconciler/types.js';
 
 const now = new Date('2026-11-28T12:00:00Z');

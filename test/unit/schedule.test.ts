@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
-import { type Cron, parseCron } from '../../src/reconciler/schedule/cron.js';
-import { decideSchedule } from '../../src/reconciler/schedule/decide-schedule.js';
-import { evaluatePath, placeholderProblem } from '../../src/reconciler/schedule/placeholders.js';
-import { runName } from '../../src/reconciler/schedule/runs.js';
-import { ScheduleReconciler } from '../../src/reconciler/schedule/schedule-reconciler.js';
+import { type Cron, parseCron } from '../../src/kinds/dataset-export-schedule/cron.js';
+import { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
+import { evaluatePath, placeholderProblem } from '../../src/kinds/dataset-export-schedule/placeholders.js';
+import { ScheduleReconciler } from '../../src/kinds/dataset-export-schedule/reconciler.js';
+import { runName } from '../../src/kinds/dataset-export-schedule/runs.js';
 
 const cron = (schedule: string, zone = 'UTC') => {
   const parsed = parseCron(schedule, zone);

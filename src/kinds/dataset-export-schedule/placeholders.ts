@@ -3,7 +3,7 @@
  * schedule's time zone, so runs land in Athena-style partitions such as dt=2026-11-29/.
  */
 import { DateTime } from 'luxon';
-import { PATH_PLACEHOLDERS } from '../../api/schedule-schema.js';
+import { PATH_PLACEHOLDERS } from './schema.js';
 
 const FIELD = 'spec.jobTemplate.spec.jobOutput.s3DataDestination.path';
 

@@ -2,13 +2,14 @@
  * What a schedule does next, from its spec and status, its runs and the time: start a run (at most one),
  * prune history, and report. A pure function, so every branch is tested with a fake clock.
  */
-import { RUN_REQUESTED_ANNOTATION, SCHEDULED_AT_ANNOTATION } from '../../api/schedule-schema.js';
+
 import type {
   DatasetExportJob,
   DatasetExportSchedule,
   DatasetExportScheduleStatus,
 } from '../../api/types.js';
 import type { EventSpec } from '../../runtime/reconcile.js';
+import { readiness, withConditions } from './conditions.js';
 import { parseCron } from './cron.js';
 import { placeholderProblem } from './placeholders.js';
 import {
@@ -23,7 +24,7 @@ import {
   scheduledTime,
   succeeded,
 } from './runs.js';
-import { readiness, withConditions } from './schedule-conditions.js';
+import { RUN_REQUESTED_ANNOTATION, SCHEDULED_AT_ANNOTATION } from './schema.js';
 
 export interface ScheduleDecision {
   status: DatasetExportScheduleStatus;

@@ -2,23 +2,24 @@
  * Assembly of the DatasetExportSchedule controller on the shared manager: its runs are DatasetExportJobs it
  * owns (ownerReferences), found in the job controller's cache, which wakes the schedule when one of them moves.
  */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import {
-  RUN_REQUESTED_ANNOTATION,
-  SCHEDULE_KIND,
-  SCHEDULE_PLURAL,
-  SCHEDULE_SINGULAR,
-} from './api/schedule-schema.js';
-import { GROUP, PLURAL, VERSION } from './api/schema.js';
-import type { DatasetExportJob, DatasetExportSchedule, DatasetExportScheduleStatus } from './api/types.js';
-import type { PersonalizeMetrics } from './observability/metrics.js';
-import { type Clock, ScheduleReconciler } from './reconciler/schedule/schedule-reconciler.js';
-import type { Controller } from './runtime/controller.js';
-import type { EventRecorder } from './runtime/events.js';
-import type { ControllerSettings, Manager } from './runtime/manager.js';
-import { keyOf } from './runtime/object-key.js';
-import { generationOrAnnotations } from './runtime/predicates.js';
-import { statusWriter } from './runtime/status-writer.js';
+import { GROUP, KIND, PLURAL, VERSION } from '../../api/schema.js';
+import type {
+  DatasetExportJob,
+  DatasetExportSchedule,
+  DatasetExportScheduleStatus,
+} from '../../api/types.js';
+import type { PersonalizeMetrics } from '../../observability/metrics.js';
+import type { Controller } from '../../runtime/controller.js';
+import type { EventRecorder } from '../../runtime/events.js';
+import type { ControllerSettings, Manager } from '../../runtime/manager.js';
+import { keyOf } from '../../runtime/object-key.js';
+import { generationOrAnnotations } from '../../runtime/predicates.js';
+import { statusWriter } from '../../runtime/status-writer.js';
+import type { Kind } from '../kind.js';
+import { type Clock, fastClock, realClock, ScheduleReconciler } from './reconciler.js';
+import { RUN_REQUESTED_ANNOTATION, SCHEDULE_KIND, SCHEDULE_PLURAL, SCHEDULE_SINGULAR } from './schema.js';
 
 export const SCHEDULE_RESOURCE = {
   group: GROUP,
@@ -109,3 +110,22 @@ export function addScheduleController(
   manager.addCollector(() => deps.metrics.collectSchedules(controller.list()));
   return controller;
 }
+
+/** The schedule kind: its runs are the export job kind's objects, found by that kind's name in the list. */
+export const datasetExportScheduleKind: Kind = {
+  kind: SCHEDULE_KIND,
+  setup: ({ manager, kubeConfig, events, metrics, options, settings, controllers }) => {
+    const jobs = controllers.get(KIND);
+    if (!jobs) throw new Error(`${SCHEDULE_KIND} needs the ${KIND} kind set up before it`);
+    return addScheduleController(manager, {
+      kubeConfig,
+      events,
+      metrics,
+      jobs: jobs as unknown as Controller<DatasetExportJob>,
+      clock: options.scheduleClockSpeed
+        ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
+        : realClock,
+      settings,
+    }) as unknown as Controller<KubernetesObject>;
+  },
+};

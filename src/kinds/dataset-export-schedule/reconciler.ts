@@ -79,9 +79,9 @@ export class ScheduleReconciler {
 }
 
 // cron-parser and luxon cost about 9 MB of memory: loaded with the first schedule, not by every operator.
-let decisionModule: Promise<typeof import('./decide-schedule.js')> | undefined;
+let decisionModule: Promise<typeof import('./decide.js')> | undefined;
 const loadDecision = () => {
-  decisionModule ??= import('./decide-schedule.js');
+  decisionModule ??= import('./decide.js');
   return decisionModule;
 };
 

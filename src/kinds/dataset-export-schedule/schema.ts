@@ -2,8 +2,8 @@
  * The DatasetExportSchedule API, defined once (CRD schema, inferred types, docs): recurring exports with
  * CronJob's semantics, each run a DatasetExportJob made from `jobTemplate`.
  */
-import { GROUP } from './group.js';
-import { conditionSchema, specSchema as jobSpecSchema, objectProperties } from './schema.js';
+import { GROUP } from '../../api/group.js';
+import { conditionSchema, specSchema as jobSpecSchema, objectProperties } from '../../api/schema.js';
 
 export const SCHEDULE_KIND = 'DatasetExportSchedule';
 export const SCHEDULE_PLURAL = 'datasetexportschedules';

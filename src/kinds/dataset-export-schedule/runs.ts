@@ -2,10 +2,10 @@
  * A schedule's runs: how one is named and made from the template, and what its status says of it.
  */
 import { createHash } from 'node:crypto';
-import { SCHEDULE_KIND, SCHEDULE_LABEL, SCHEDULED_AT_ANNOTATION } from '../../api/schedule-schema.js';
 import { GROUP, KIND, VERSION } from '../../api/schema.js';
 import type { DatasetExportJob, DatasetExportSchedule } from '../../api/types.js';
 import { evaluatePath } from './placeholders.js';
+import { SCHEDULE_KIND, SCHEDULE_LABEL, SCHEDULED_AT_ANNOTATION } from './schema.js';
 
 export type Run = DatasetExportJob;
 export const succeeded = (run: Run) => run.status?.status === 'ACTIVE';

@@ -1,0 +1,48 @@
+/**
+ * What a kind gives the operator (its controller, set up on the shared manager), and what the operator gives
+ * each kind. The operator is a loop over the list of kinds (`index.ts`); a kind that needs another (a schedule
+ * its runs' kind) finds that one's controller by name here, never by importing its folder.
+ */
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { PersonalizeMetrics } from '../observability/metrics.js';
+import type { OperatorOptions } from '../operator-options.js';
+import type { Controller } from '../runtime/controller.js';
+import type { EventRecorder } from '../runtime/events.js';
+import type { ControllerSettings, Manager } from '../runtime/manager.js';
+
+/** What every controller of the operator watches, and how it retries: given once, the same for every kind. */
+export type CommonSettings = Pick<
+  ControllerSettings<KubernetesObject>,
+  | 'namespaces'
+  | 'labelSelector'
+  | 'backoffBaseMs'
+  | 'backoffMaxMs'
+  | 'resyncMs'
+  | 'watchTimeoutSeconds'
+  | 'stallTimeoutMs'
+>;
+
+export interface KindContext {
+  manager: Manager;
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  options: OperatorOptions;
+  settings: CommonSettings;
+  metrics: PersonalizeMetrics;
+  events: EventRecorder;
+  /** The controllers of the kinds set up before this one, by kind name. */
+  controllers: ReadonlyMap<string, Controller<KubernetesObject>>;
+  /** Runs when the operator stops, after the controllers have drained (clients to close). */
+  onStop(close: () => void): void;
+}
+
+export interface Kind {
+  /** The kind's name, as in its CRD (`DatasetExportJob`). */
+  kind: string;
+  /**
+   * Sets the kind's controller up. Controllers are invariant in their object type, so the list holds them
+   * erased (as the manager does); a kind that reads another's controller narrows it back to that kind's type.
+   */
+  setup(context: KindContext): Controller<KubernetesObject>;
+}
