@@ -3,8 +3,8 @@
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { crds } from '../api/crd.js';
 import { GROUP, VERSION } from '../api/schema.js';
+import { crds } from '../kinds/index.js';
 
 /**
  * What `run` and `import` check before they start, so a missing cluster, CRD, permission or AWS credential ends the process

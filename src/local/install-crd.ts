@@ -3,7 +3,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { crds } from '../api/crd.js';
+import { crds } from '../kinds/index.js';
 
 const run = promisify(execFile);
 

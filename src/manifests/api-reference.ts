@@ -3,7 +3,7 @@
  * whether it is required, its default, its limits and the rules the API server enforces (with the message a
  * refused manifest gets), so the docs cannot say what the schema does not.
  */
-import { crds } from '../api/crd.js';
+import { crds } from '../kinds/index.js';
 
 interface Schema {
   type?: string;

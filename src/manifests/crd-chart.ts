@@ -3,7 +3,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { crds } from '../api/crd.js';
+import { crds } from '../kinds/index.js';
 
 /** The CRDs, emitted in wire form from the API definition (the typed k8s classes would drop CEL rules). */
 export class CrdChart extends Chart {

@@ -4,8 +4,7 @@
 import { ApiObject, Chart, type ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { GROUP, PLURAL } from '../api/schema.js';
-import { SCHEDULE_PLURAL } from '../kinds/dataset-export-schedule/schema.js';
+import { EVENT_RULE, kindRules, NAMESPACE_RULE } from '../kinds/index.js';
 
 export interface OperatorChartProps extends ChartProps {
   /** Namespace the operator runs in. */
@@ -46,16 +45,16 @@ export class OperatorChart extends Chart {
 
     const role = new kplus.ClusterRole(this, 'cluster-role', { metadata: { name: NAME } });
     const rules: [string[], string, string][] = [
-      // Runs of schedules are DatasetExportJobs the operator creates, and deletes past the history limits.
-      [['get', 'list', 'watch', 'create', 'delete'], GROUP, PLURAL],
-      [['patch'], GROUP, `${PLURAL}/status`],
-      [['get', 'list', 'watch'], GROUP, SCHEDULE_PLURAL],
-      [['patch'], GROUP, `${SCHEDULE_PLURAL}/status`],
-      // Runs carry blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement plugin checks against this.
-      [['update'], GROUP, `${SCHEDULE_PLURAL}/finalizers`],
-      [['create', 'patch'], 'events.k8s.io', 'events'],
-      // Namespace annotations name the region and the role to assume.
-      [['get'], '', 'namespaces'],
+      ...kindRules().flatMap((rule) =>
+        rule.apiGroups.flatMap((group) =>
+          rule.resources.map((resource): [string[], string, string] => [rule.verbs, group, resource]),
+        ),
+      ),
+      ...[EVENT_RULE, NAMESPACE_RULE].map((rule): [string[], string, string] => [
+        rule.verbs,
+        rule.apiGroups[0] ?? '',
+        rule.resources[0] ?? '',
+      ]),
     ];
     for (const [verbs, apiGroup, resourceType] of rules)
       role.allow(verbs, kplus.ApiResource.custom({ apiGroup, resourceType }));

@@ -5,15 +5,17 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { CRD_NAME, crds } from '../../src/api/crd.js';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
 import type { DatasetExportJob } from '../../src/api/types.js';
+import { crds } from '../../src/kinds/index.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { renderManifests } from '../../src/manifests/render.js';
 import { startOperator } from '../../src/operator.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
 import { createJob, FAST, installCrd, spec } from '../support/operator.js';
+
+const CRD_NAME = crds()[0]?.metadata.name ?? '';
 
 const run = promisify(execFile);
 const chart = join(packageRoot(), 'charts/personalize-operator');

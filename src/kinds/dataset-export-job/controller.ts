@@ -22,11 +22,20 @@ import { NamespaceAnnotationReader } from '../../runtime/namespace-annotations.j
 import { keyOf } from '../../runtime/object-key.js';
 import { generationOrAnnotations } from '../../runtime/predicates.js';
 import { statusWriter } from '../../runtime/status-writer.js';
-import type { Kind, KindContext } from '../kind.js';
+import type { KindContext } from '../kind.js';
 
 const RESOURCE = { group: GROUP, version: VERSION, plural: PLURAL, kind: KIND };
 
-function setup({ manager, kubeConfig, logger, options, settings, metrics, events, onStop }: KindContext) {
+export function setup({
+  manager,
+  kubeConfig,
+  logger,
+  options,
+  settings,
+  metrics,
+  events,
+  onStop,
+}: KindContext) {
   const gateway = new PersonalizeGateway({
     endpoint: options.personalizeEndpoint,
     stsEndpoint: options.stsEndpoint,
@@ -89,5 +98,3 @@ function setup({ manager, kubeConfig, logger, options, settings, metrics, events
   manager.addCollector(() => metrics.collectRates(gateway.rates()));
   return controller as unknown as Controller<KubernetesObject>;
 }
-
-export const datasetExportJobKind: Kind = { kind: KIND, setup };

@@ -17,7 +17,7 @@ import type { ControllerSettings, Manager } from '../../runtime/manager.js';
 import { keyOf } from '../../runtime/object-key.js';
 import { generationOrAnnotations } from '../../runtime/predicates.js';
 import { statusWriter } from '../../runtime/status-writer.js';
-import type { Kind } from '../kind.js';
+import type { KindContext } from '../kind.js';
 import { type Clock, fastClock, realClock, ScheduleReconciler } from './reconciler.js';
 import { RUN_REQUESTED_ANNOTATION, SCHEDULE_KIND, SCHEDULE_PLURAL, SCHEDULE_SINGULAR } from './schema.js';
 
@@ -111,21 +111,18 @@ export function addScheduleController(
   return controller;
 }
 
-/** The schedule kind: its runs are the export job kind's objects, found by that kind's name in the list. */
-export const datasetExportScheduleKind: Kind = {
-  kind: SCHEDULE_KIND,
-  setup: ({ manager, kubeConfig, events, metrics, options, settings, controllers }) => {
-    const jobs = controllers.get(KIND);
-    if (!jobs) throw new Error(`${SCHEDULE_KIND} needs the ${KIND} kind set up before it`);
-    return addScheduleController(manager, {
-      kubeConfig,
-      events,
-      metrics,
-      jobs: jobs as unknown as Controller<DatasetExportJob>,
-      clock: options.scheduleClockSpeed
-        ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
-        : realClock,
-      settings,
-    }) as unknown as Controller<KubernetesObject>;
-  },
-};
+/** Sets the schedule up; its runs are the export job kind's objects, found by that kind's name in the list. */
+export function setup({ manager, kubeConfig, events, metrics, options, settings, controllers }: KindContext) {
+  const jobs = controllers.get(KIND);
+  if (!jobs) throw new Error(`${SCHEDULE_KIND} needs the ${KIND} kind set up before it`);
+  return addScheduleController(manager, {
+    kubeConfig,
+    events,
+    metrics,
+    jobs: jobs as unknown as Controller<DatasetExportJob>,
+    clock: options.scheduleClockSpeed
+      ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
+      : realClock,
+    settings,
+  }) as unknown as Controller<KubernetesObject>;
+}

@@ -1,0 +1,26 @@
+/**
+ * The DatasetExportSchedule kind: recurring exports with CronJob semantics. Its runs are DatasetExportJobs, which
+ * it creates and deletes (history limits) and owns (blockOwnerDeletion needs the finalizers right).
+ */
+import { GROUP, KIND, PLURAL } from '../../api/schema.js';
+import type { Kind } from '../kind.js';
+import { datasetExportScheduleCrd } from './crd.js';
+import { SCHEDULE_KIND, SCHEDULE_PLURAL } from './schema.js';
+
+export const datasetExportSchedule: Kind = {
+  kind: SCHEDULE_KIND,
+  crd: datasetExportScheduleCrd,
+  rules: [
+    // Its runs: made at their time, deleted past the history limits.
+    { apiGroups: [GROUP], resources: [PLURAL], verbs: ['create', 'delete'] },
+    { apiGroups: [GROUP], resources: [SCHEDULE_PLURAL], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [GROUP], resources: [`${SCHEDULE_PLURAL}/status`], verbs: ['patch'] },
+    // Runs carry blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement plugin checks against this.
+    { apiGroups: [GROUP], resources: [`${SCHEDULE_PLURAL}/finalizers`], verbs: ['update'] },
+  ],
+  // The runs' kind must be set up first: the schedule owns its objects.
+  setup: async (context) => {
+    if (!context.controllers.has(KIND)) throw new Error(`${SCHEDULE_KIND} needs ${KIND} set up before it`);
+    return (await import('./controller.js')).setup(context);
+  },
+};
