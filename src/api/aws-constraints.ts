@@ -10,6 +10,11 @@ export const AWS = {
   kmsKeyArn: { maxLength: 2048, pattern: 'arn:aws.*:kms:.*:[0-9]{12}:key/.*' },
   s3Location: { maxLength: 256, pattern: '(s3|http|https)://.+' },
   ingestionModes: ['BULK', 'PUT', 'ALL'] as const,
+  /** CreateDatasetImportJob's importMode; FULL is AWS's default. */
+  importModes: ['FULL', 'INCREMENTAL'] as const,
+  defaultImportMode: 'FULL',
+  /** Pending or in-progress dataset import jobs per account and region (AWS's quota). */
+  maxImportJobsInFlight: 5,
   defaultIngestionMode: 'PUT',
   tagKey: { minLength: 1, maxLength: 128 },
   tagValue: { minLength: 0, maxLength: 256 },

@@ -6,7 +6,7 @@ import { arn, type Operation, seconds } from './context.js';
 import { datasetTypeOf, findDataset } from './datasets.js';
 import { alreadyExists, inUse, invalidInput, limitExceeded, notFound } from './errors.js';
 import { unusableExportPath } from './export-writer.js';
-import { addExportJob, exportJobsOf } from './job-index.js';
+import { exportJobIndex } from './job-index.js';
 import { listPage } from './list.js';
 import { ACTIVE, type ExportJob, isTerminal, PENDING } from './model.js';
 import {
@@ -80,7 +80,7 @@ export const createDatasetExportJob: Operation = async (ctx, input) => {
     lastUpdatedDateTime: now,
     history: [{ status: PENDING, at: now }],
   };
-  addExportJob(ctx.state, job);
+  exportJobIndex.add(ctx.state, job);
   ctx.scheduled({ kind: 'exportJob', resource: job });
   // Like AWS, the job exists durably before the caller learns its ARN.
   await ctx.store.persist();
@@ -109,7 +109,7 @@ export const describeDatasetExportJob: Operation = (ctx, input) => {
 
 export const listDatasetExportJobs: Operation = (ctx, input) => {
   const result = listPage(ctx, 'ListDatasetExportJobs', 'datasetArn', input, (datasetArn) =>
-    exportJobsOf(ctx.state, datasetArn),
+    exportJobIndex.of(ctx.state, datasetArn),
   );
   return {
     datasetExportJobs: result.items.map((j) => ({

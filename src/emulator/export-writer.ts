@@ -5,6 +5,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { formatCsv } from './csv.js';
 import type { Dataset, DatasetRecord } from './model.js';
+import { idFieldOf } from './records.js';
 
 /** Rows per output file; AWS writes "one or more CSV files" and documents no size, so this is our choice. */
 const ROWS_PER_FILE = 50_000;
@@ -60,7 +61,7 @@ export function selectRecords(dataset: Dataset, fields: string[], mode: string):
     seen.add(key);
     return true;
   });
-  const idField = mode === 'ALL' ? { ITEMS: 'ITEM_ID', USERS: 'USER_ID' }[dataset.datasetType] : undefined;
+  const idField = mode === 'ALL' ? idFieldOf(dataset) : undefined;
   if (!idField) return unique;
   const column = fields.indexOf(idField);
   const newest = new Map<string, DatasetRecord>();

@@ -5,12 +5,14 @@ import { PriorityQueue } from '@datastructures-js/priority-queue';
 import type { Logger } from 'pino';
 import { exportFolder, parseS3Path, selectRecords, writeExport } from './export-writer.js';
 import type { Faults } from './faults.js';
+import { runImport } from './import-reader.js';
 import {
   ACTIVE,
   type Dataset,
   type DatasetGroup,
   type ExportJob,
   FAILED,
+  type ImportJob,
   IN_PROGRESS,
   PENDING,
   type RegionState,
@@ -23,6 +25,8 @@ export interface Durations {
   datasetMs: number;
   exportPendingMs: number;
   exportInProgressMs: number;
+  importPendingMs: number;
+  importInProgressMs: number;
 }
 
 export const DEFAULT_DURATIONS: Durations = {
@@ -30,6 +34,8 @@ export const DEFAULT_DURATIONS: Durations = {
   datasetMs: 1_000,
   exportPendingMs: 2_000,
   exportInProgressMs: 8_000,
+  importPendingMs: 2_000,
+  importInProgressMs: 8_000,
 };
 
 const S3_ACCESS_DOCS =
@@ -39,7 +45,8 @@ const S3_ACCESS_DOCS =
 export type Moving =
   | { kind: 'datasetGroup'; resource: DatasetGroup }
   | { kind: 'dataset'; resource: Dataset }
-  | { kind: 'exportJob'; resource: ExportJob };
+  | { kind: 'exportJob'; resource: ExportJob }
+  | { kind: 'importJob'; resource: ImportJob };
 
 interface Due {
   at: number;
@@ -78,6 +85,11 @@ export class Lifecycle {
       if (status === IN_PROGRESS) return lastUpdatedDateTime + this.scaled(this.durations.exportInProgressMs);
       return undefined;
     }
+    if (moving.kind === 'importJob') {
+      if (status === PENDING) return lastUpdatedDateTime + this.scaled(this.durations.importPendingMs);
+      if (status === IN_PROGRESS) return lastUpdatedDateTime + this.scaled(this.durations.importInProgressMs);
+      return undefined;
+    }
     if (status !== PENDING) return undefined;
     return (
       lastUpdatedDateTime +
@@ -86,9 +98,17 @@ export class Lifecycle {
   }
 
   private advance(region: RegionState, moving: Moving): void {
-    if (moving.kind !== 'exportJob') this.set(moving.resource, ACTIVE);
+    if (moving.kind === 'datasetGroup' || moving.kind === 'dataset') this.set(moving.resource, ACTIVE);
     else if (moving.resource.status === PENDING) this.set(moving.resource, IN_PROGRESS);
-    else this.finish(region, moving.resource);
+    else if (moving.kind === 'exportJob') this.finish(region, moving.resource);
+    else this.finishImport(region, moving.resource);
+  }
+
+  private finishImport(region: RegionState, job: ImportJob): void {
+    const failureReason = runImport(region, job, this.s3Root);
+    if (failureReason) this.set(job, FAILED, failureReason);
+    else this.set(job, ACTIVE);
+    this.log.info({ job: job.datasetImportJobArn, status: job.status, failureReason }, 'import job finished');
   }
 
   /** Queues the next step of a resource just created in `region`, and runs what is due. */
@@ -112,6 +132,8 @@ export class Lifecycle {
         this.enqueue(region, { kind: 'dataset', resource });
       for (const resource of Object.values(region.exportJobs))
         this.enqueue(region, { kind: 'exportJob', resource });
+      for (const resource of Object.values(region.importJobs ?? {}))
+        this.enqueue(region, { kind: 'importJob', resource });
     }
     this.schedule();
   }

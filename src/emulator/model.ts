@@ -46,6 +46,8 @@ export interface Dataset {
   creationDateTime: number;
   lastUpdatedDateTime: number;
   records: DatasetRecord[];
+  /** Whether a dataset import job has ever loaded it: until then only FULL imports are accepted. */
+  bulkImported?: boolean;
 }
 
 export interface ExportJob {
@@ -66,11 +68,31 @@ export interface ExportJob {
   history?: { status: string; at: number }[];
 }
 
+export interface ImportJob {
+  /** Creation order, the stable cursor behind list pagination. */
+  seq: number;
+  jobName: string;
+  datasetImportJobArn: string;
+  datasetArn: string;
+  dataSource: { dataLocation: string };
+  roleArn?: string;
+  importMode: string;
+  publishAttributionMetricsToS3?: boolean;
+  tags?: Tag[];
+  status: string;
+  failureReason?: string;
+  creationDateTime: number;
+  lastUpdatedDateTime: number;
+  history?: { status: string; at: number }[];
+}
+
 export interface RegionState {
   datasetGroups: Record<string, DatasetGroup>;
   schemas: Record<string, Schema>;
   datasets: Record<string, Dataset>;
   exportJobs: Record<string, ExportJob>;
+  /** Absent in state saved before import jobs existed. */
+  importJobs?: Record<string, ImportJob>;
 }
 
 export const PENDING = 'CREATE PENDING';
@@ -84,4 +106,5 @@ export const emptyRegion = (): RegionState => ({
   schemas: {},
   datasets: {},
   exportJobs: {},
+  importJobs: {},
 });

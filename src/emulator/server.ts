@@ -19,6 +19,7 @@ import {
 import { ApiError, invalidInput } from './errors.js';
 import { createDatasetExportJob, describeDatasetExportJob, listDatasetExportJobs } from './export-jobs.js';
 import { checkFaultConfig, Faults } from './faults.js';
+import { createDatasetImportJob, describeDatasetImportJob, listDatasetImportJobs } from './import-jobs.js';
 import { DEFAULT_DURATIONS, type Durations, Lifecycle } from './lifecycle.js';
 import { loadRecords } from './records.js';
 import { applySeed, DEMO_SEED, type Seed } from './seed.js';
@@ -31,6 +32,9 @@ const OPERATIONS: Record<string, Operation> = {
   CreateDatasetExportJob: createDatasetExportJob,
   DescribeDatasetExportJob: describeDatasetExportJob,
   ListDatasetExportJobs: listDatasetExportJobs,
+  CreateDatasetImportJob: createDatasetImportJob,
+  DescribeDatasetImportJob: describeDatasetImportJob,
+  ListDatasetImportJobs: listDatasetImportJobs,
   CreateDatasetGroup: createDatasetGroup,
   CreateSchema: createSchema,
   CreateDataset: createDataset,

@@ -12,6 +12,7 @@ export type Shape =
   | { kind: 'string'; min?: number; max?: number; pattern?: RegExp; sensitive?: boolean }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'integer'; min?: number; max?: number }
+  | { kind: 'boolean' }
   | { kind: 'structure'; members: Record<string, Shape>; required?: readonly string[] }
   | { kind: 'list'; member: Shape; max?: number };
 
@@ -118,6 +119,10 @@ export function validate(shape: Shape, value: unknown, path: string): void {
       if (shape.max !== undefined && value > shape.max) {
         throw invalidInput(`${path}: value ${value} exceeds the maximum of ${shape.max}`);
       }
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean')
+        throw invalidInput(`${path}: expected a boolean, got ${describe(value)}`);
       return;
     case 'list':
       if (!Array.isArray(value)) throw invalidInput(`${path}: expected a list, got ${describe(value)}`);

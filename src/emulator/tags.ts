@@ -24,10 +24,11 @@ export function checkTags(input: unknown): Tag[] {
   return tags;
 }
 
-/** The taggable resources the emulator has: dataset groups, datasets, export jobs. */
+/** The taggable resources the emulator has: dataset groups, datasets, export and import jobs. */
 function taggable(ctx: OperationContext, resourceArn: string): { tags?: Tag[] } {
   const resource =
     ctx.state.exportJobs[resourceArn] ??
+    ctx.state.importJobs?.[resourceArn] ??
     ctx.state.datasets[resourceArn] ??
     ctx.state.datasetGroups[resourceArn];
   if (!resource) throw notFound(`Resource Arn ${resourceArn} does not exist.`);
