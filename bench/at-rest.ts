@@ -9,8 +9,8 @@ import type { Identity } from '../src/aws/observation.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { decide } from '../src/reconciler/decide.js';
+import type { Update } from '../src/reconciler/decision.js';
 import { identityOf } from '../src/reconciler/identity.js';
-import type { Update } from '../src/reconciler/types.js';
 import { updateHistory } from './history.js';
 import { readNodeMemory } from './node-memory.js';
 import {

@@ -7,7 +7,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { GROUP } from './api/group.js';
 import { KINDS } from './kinds/index.js';
 import type { CommonSettings } from './kinds/kind.js';
-import { PersonalizeMetrics } from './observability/metrics.js';
+import { OperatorMetrics } from './observability/operator-metrics.js';
 import type { Operator, OperatorOptions } from './operator-options.js';
 import type { Controller } from './runtime/controller.js';
 import { EventRecorder } from './runtime/events.js';
@@ -43,7 +43,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
     stallTimeoutMs: options.stallTimeoutMs ?? 2 * 60_000,
   };
-  const metrics = new PersonalizeMetrics(manager.metrics.registry);
+  const metrics = new OperatorMetrics(manager.metrics.registry);
   const events = new EventRecorder(kubeConfig, `${GROUP}/operator`, identity, logger);
   const controllers = new Map<string, Controller<KubernetesObject>>();
   const closers: (() => void)[] = [];

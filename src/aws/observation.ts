@@ -1,8 +1,6 @@
 /**
- * What the AWS gateway tells the reconciler: where a job lives, what AWS said of it, its tags.
+ * What the AWS side tells the reconciler: where a job lives, what AWS said of it, its tags.
  */
-import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
-import type { Logger } from 'pino';
 import type { ClassifiedError } from './errors.js';
 
 /** Where the job lives in AWS; derivable before it exists, which makes Create safe to retry after a crash. */
@@ -54,23 +52,3 @@ export type Failed = { kind: 'failed'; error: ClassifiedError };
  * a job of that name existed already.
  */
 export type CreateResult = { kind: 'created'; job: ObservedJob } | { kind: 'exists' } | Failed;
-
-/** What the reconciler may ask of Amazon Personalize; the gateway implements it, tests fake it. */
-export interface PersonalizeApi {
-  describe(identity: Identity, log: Logger): Promise<Observation>;
-  create(identity: Identity, input: CreateDatasetExportJobCommandInput, log: Logger): Promise<CreateResult>;
-  /**
-   * The job as its dataset's listing shows it; `missing` when a listing no older than `maxAgeMs` (default:
-   * a couple of seconds) lacks it (the listing may lag).
-   */
-  fromList(identity: Identity, datasetArn: string, log: Logger, maxAgeMs?: number): Promise<Observation>;
-  /**
-   * The job is in flight: list its dataset at least every `everyMs` and report `key` when the job moves from
-   * `current`; replaces the earlier terms of `key`, and no other watcher's.
-   */
-  watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void;
-  /** The watcher `key` (a resource) needs no more polling; another's watch of the same job stays. */
-  forget(key: string): void;
-  tags(identity: Identity, log: Logger): Promise<{ kind: 'tags'; tags: Tags } | Failed>;
-  retag(identity: Identity, plan: TagPlan, log: Logger): Promise<{ kind: 'retagged' } | Failed>;
-}

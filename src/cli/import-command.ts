@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { ownerOf } from '../api/ownership.js';
 import { ADOPTION_ANNOTATION, GROUP, PLURAL, VERSION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
-import { importJobs } from '../aws/importer.js';
+import { importJobs } from '../aws/existing-jobs.js';
 import { checkAwsCredentials, checkClusterNamed, clusterProblem, within } from './preflight.js';
 import { UsageError } from './usage-error.js';
 

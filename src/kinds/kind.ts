@@ -7,7 +7,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Crd } from '../api/crd.js';
-import type { PersonalizeMetrics } from '../observability/metrics.js';
+import type { OperatorMetrics } from '../observability/operator-metrics.js';
 import type { OperatorOptions } from '../operator-options.js';
 import type { Controller } from '../runtime/controller.js';
 import type { EventRecorder } from '../runtime/events.js';
@@ -31,7 +31,7 @@ export interface KindContext {
   logger: Logger;
   options: OperatorOptions;
   settings: CommonSettings;
-  metrics: PersonalizeMetrics;
+  metrics: OperatorMetrics;
   events: EventRecorder;
   /** The controllers of the kinds set up before this one, by kind name. */
   controllers: ReadonlyMap<string, Controller<KubernetesObject>>;

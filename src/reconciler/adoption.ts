@@ -6,8 +6,8 @@ import { OWNER_TAGS } from '../api/ownership.js';
 import { ADOPTION_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { Identity, ObservedJob } from '../aws/observation.js';
+import type { DecideContext, DecideSettings, Update } from './decision.js';
 import { problem } from './problems.js';
-import type { DecideContext, DecideSettings, Update } from './types.js';
 
 /** The job under the spec's name is not the one the spec describes; the spec cannot change, so it stays so. */
 export const SETTLING_CONFLICTS = new Set(['NameConflict', 'SpecMismatch', 'OwnedByAnotherNamespace']);

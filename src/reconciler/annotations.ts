@@ -6,8 +6,8 @@ import { PAUSED_ANNOTATION, RECONCILE_REQUESTED_ANNOTATION } from '../api/schema
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import { findCondition } from '../runtime/conditions.js';
 import { statusWith, withSynced } from './conditions.js';
+import type { Update } from './decision.js';
 import { problem } from './problems.js';
-import type { Update } from './types.js';
 
 /** Longest reconcile-requested-at value honoured: it is copied into status, so it must stay small. */
 export const MAX_REQUEST_LENGTH = 256;

@@ -5,7 +5,7 @@
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ObservedJob } from '../aws/observation.js';
 import { type DesiredCondition, findCondition, mergeConditions } from '../runtime/conditions.js';
-import type { Update } from './types.js';
+import type { Update } from './decision.js';
 
 export function jobConditions(job: ObservedJob): DesiredCondition[] {
   const reason = job.status

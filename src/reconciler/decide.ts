@@ -8,9 +8,9 @@ import type { EventSpec } from '../runtime/reconcile.js';
 import { createRecorded, SETTLING_CONFLICTS, takingUp } from './adoption.js';
 import { HALTED, handled, reconcileRequest } from './annotations.js';
 import { jobConditions, statusWith, withSynced } from './conditions.js';
+import type { DecideContext, DecideSettings, Decision } from './decision.js';
 import { errorMessage, problem, retryAfter } from './problems.js';
 import { tagsInSync } from './tags.js';
-import type { DecideContext, DecideSettings, Decision } from './types.js';
 
 export const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
 

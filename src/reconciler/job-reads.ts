@@ -3,9 +3,10 @@
  */
 import type { Logger } from 'pino';
 import type { DatasetExportJob } from '../api/types.js';
-import type { Identity, Observation, PersonalizeApi } from '../aws/observation.js';
+import type { ExportJobApi } from '../aws/export-job-api.js';
+import type { Identity, Observation } from '../aws/observation.js';
 import { keyOf } from '../runtime/object-key.js';
-import type { Update } from './types.js';
+import type { Update } from './decision.js';
 
 export interface JobReadSettings {
   statusSource: 'list' | 'describe';
@@ -24,7 +25,7 @@ export function pollDelay(ageMs: number, { pollMinMs, pollMaxMs }: JobReadSettin
  */
 export class JobReads {
   constructor(
-    private readonly gateway: PersonalizeApi,
+    private readonly gateway: ExportJobApi,
     private readonly settings: JobReadSettings,
   ) {}
 

@@ -9,7 +9,7 @@ import type { Identity } from '../aws/observation.js';
 import { type DesiredCondition, findCondition } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { statusWith, withSynced } from './conditions.js';
-import type { DecideSettings, Update } from './types.js';
+import type { DecideSettings, Update } from './decision.js';
 
 /** Warning event and Synced=False for a problem, emitted only when the reason or message is new. */
 export function problem(

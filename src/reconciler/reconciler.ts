@@ -2,19 +2,20 @@ import type { Logger } from 'pino';
 import { type Owner, ownerOf, ownerTags } from '../api/ownership.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import { createInput } from '../aws/create-input.js';
-import type { Identity, Observation, PersonalizeApi, Tags } from '../aws/observation.js';
+import type { ExportJobApi } from '../aws/export-job-api.js';
+import type { Identity, Observation, Tags } from '../aws/observation.js';
 import { keyOf } from '../runtime/object-key.js';
 import { applyOutcome } from '../runtime/outcome.js';
-import type { EventSpec, Result } from '../runtime/reconcile.js';
+import type { EventSpec, Reconciler, Result } from '../runtime/reconcile.js';
 import { withResumed } from './annotations.js';
 import { decide, recordsJob, TERMINAL } from './decide.js';
+import type { DecideSettings, Update } from './decision.js';
 import { identityOf, type Scope } from './identity.js';
 import { JobReads, pollDelay } from './job-reads.js';
 import { invalidSpec } from './problems.js';
 import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
 import { scopeRefusal } from './tenancy.js';
 import { triage } from './triage.js';
-import type { DecideSettings, Update } from './types.js';
 
 /** The Kubernetes side effects a reconcile may have. */
 export interface ReconcileEffects {
@@ -49,11 +50,11 @@ export interface ReconcilerSettings {
  * Runs one reconcile: asks AWS what it needs (Describe, at most one Create, Describe), lets the pure
  * `decide` choose, and applies the decision, writing status only when it changed.
  */
-export class Reconciler {
+export class ExportJobReconciler implements Reconciler<DatasetExportJob> {
   private readonly reads: JobReads;
 
   constructor(
-    private readonly gateway: PersonalizeApi,
+    private readonly gateway: ExportJobApi,
     private readonly effects: ReconcileEffects,
     private readonly settings: ReconcilerSettings,
   ) {

@@ -11,8 +11,8 @@ import type { TagPlan, Tags } from '../aws/observation.js';
 import { findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { withProgress } from './conditions.js';
+import type { DecideSettings, Update } from './decision.js';
 import { errorMessage, repeatedProblem, retryAfter } from './problems.js';
-import type { DecideSettings, Update } from './types.js';
 
 /** An update for a job that exists and was read without error, whose tags the spec wants changed. */
 export function needsTagSync(obj: DatasetExportJob, update: Update): boolean {

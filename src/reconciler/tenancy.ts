@@ -5,9 +5,9 @@
 import { ADOPTION_ANNOTATION, REGION_ANNOTATION, ROLE_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { NamespaceAnnotations } from '../runtime/namespace-annotations.js';
+import type { DecideSettings, Update } from './decision.js';
 import type { Scope } from './identity.js';
 import { problem } from './problems.js';
-import type { DecideSettings, Update } from './types.js';
 
 export function scopeRefusal(
   obj: DatasetExportJob,

@@ -6,7 +6,7 @@ import type { DatasetExportJob } from '../api/types.js';
 import { invalidAnnotation, invalidRequest, paused, pauseOf } from './annotations.js';
 import { withProgressAdded } from './conditions.js';
 import { isSettled } from './decide.js';
-import type { Update } from './types.js';
+import type { Update } from './decision.js';
 
 export type Triage = { kind: 'skip' } | { kind: 'proceed' } | Update;
 

@@ -4,8 +4,8 @@ import type { DatasetExportJob } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import type { Identity, ObservedJob } from '../../src/aws/observation.js';
 import type { decide } from '../../src/reconciler/decide.js';
+import type { DecideSettings, Update } from '../../src/reconciler/decision.js';
 import { identityOf } from '../../src/reconciler/identity.js';
-import type { DecideSettings, Update } from '../../src/reconciler/types.js';
 
 export const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
 export const now = new Date('2026-11-28T12:00:00Z');

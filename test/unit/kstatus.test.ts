@@ -9,8 +9,8 @@ import { packageRoot } from '../../src/local/package-root.js';
 import { invalidAnnotation, paused } from '../../src/reconciler/annotations.js';
 import { withProgressAdded } from '../../src/reconciler/conditions.js';
 import { decide } from '../../src/reconciler/decide.js';
+import type { DecideSettings, Update } from '../../src/reconciler/decision.js';
 import { identityOf } from '../../src/reconciler/identity.js';
-import type { DecideSettings, Update } from '../../src/reconciler/types.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const settings: DecideSettings = { now, pollDelay: () => 1000, actionableRetryMs: 300_000 };

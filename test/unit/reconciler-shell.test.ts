@@ -3,17 +3,17 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../../src/api/types.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
+import type { ExportJobApi } from '../../src/aws/export-job-api.js';
 import type {
   CreateResult,
   Failed,
   Identity,
   Observation,
   ObservedJob,
-  PersonalizeApi,
   TagPlan,
   Tags,
 } from '../../src/aws/observation.js';
-import { Reconciler, type ReconcilerSettings } from '../../src/reconciler/reconciler.js';
+import { ExportJobReconciler, type ReconcilerSettings } from '../../src/reconciler/reconciler.js';
 import type { EventSpec } from '../../src/runtime/reconcile.js';
 
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
@@ -21,7 +21,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/PersonalizeExportRole';
 const log = pino({ level: 'silent' });
 
 /** Amazon Personalize in memory, behind the gateway interface: what the reconciler asked, and what it got. */
-class FakePersonalize implements PersonalizeApi {
+class FakePersonalize implements ExportJobApi {
   readonly jobs = new Map<string, ObservedJob & { tags: Tags }>();
   readonly calls: string[] = [];
   failures: Partial<Record<string, Failed>> = {};
@@ -117,7 +117,7 @@ function harness(aws: FakePersonalize, settings: Partial<ReconcilerSettings> = {
   const writes: DatasetExportJobStatus[] = [];
   const events: EventSpec[] = [];
   let crash = false;
-  const reconciler = new Reconciler(
+  const reconciler = new ExportJobReconciler(
     aws,
     {
       writeStatus: async (_obj, status) => {

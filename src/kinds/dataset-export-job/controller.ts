@@ -13,8 +13,8 @@ import {
   VERSION,
 } from '../../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../../api/types.js';
-import { PersonalizeGateway } from '../../aws/gateway.js';
-import { Reconciler } from '../../reconciler/reconciler.js';
+import { ExportJobGateway } from '../../aws/export-job-gateway.js';
+import { ExportJobReconciler } from '../../reconciler/reconciler.js';
 import { scopeOf } from '../../reconciler/tenancy.js';
 import type { Controller } from '../../runtime/controller.js';
 import { Indexer } from '../../runtime/indexer.js';
@@ -36,7 +36,7 @@ export function setup({
   events,
   onStop,
 }: KindContext) {
-  const gateway = new PersonalizeGateway({
+  const gateway = new ExportJobGateway({
     endpoint: options.personalizeEndpoint,
     stsEndpoint: options.stsEndpoint,
     rateLimit: options.awsRateLimit,
@@ -57,7 +57,7 @@ export function setup({
   // Resources by the job ARN their status records: who else manages a job, without a scan of the cache.
   const recordedArns = new Indexer<DatasetExportJob>((obj) => obj.status?.datasetExportJobArn);
   const patchStatus = statusWriter<DatasetExportJobStatus>(kubeConfig, RESOURCE, 'personalize-operator');
-  const reconciler = new Reconciler(
+  const reconciler = new ExportJobReconciler(
     gateway,
     {
       writeStatus: async (obj, status) => {

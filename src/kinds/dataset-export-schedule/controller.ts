@@ -10,7 +10,7 @@ import type {
   DatasetExportSchedule,
   DatasetExportScheduleStatus,
 } from '../../api/types.js';
-import type { PersonalizeMetrics } from '../../observability/metrics.js';
+import type { OperatorMetrics } from '../../observability/operator-metrics.js';
 import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import type { ControllerSettings, Manager } from '../../runtime/manager.js';
@@ -31,7 +31,7 @@ export const SCHEDULE_RESOURCE = {
 export interface ScheduleDeps {
   kubeConfig: KubeConfig;
   events: EventRecorder;
-  metrics: PersonalizeMetrics;
+  metrics: OperatorMetrics;
   clock: Clock;
   /** The controller of the runs' kind: a schedule owns its runs, and wakes when one of them moves. */
   jobs: Controller<DatasetExportJob>;

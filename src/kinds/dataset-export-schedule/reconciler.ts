@@ -5,7 +5,7 @@ import type {
   DatasetExportScheduleStatus,
 } from '../../api/types.js';
 import { applyOutcome } from '../../runtime/outcome.js';
-import type { EventSpec, Result } from '../../runtime/reconcile.js';
+import type { EventSpec, Reconciler, Result } from '../../runtime/reconcile.js';
 
 /** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */
 export interface Clock {
@@ -40,7 +40,7 @@ export interface ScheduleEffects {
   counted?(schedule: DatasetExportSchedule, outcome: RunOutcome): void;
 }
 
-export class ScheduleReconciler {
+export class ScheduleReconciler implements Reconciler<DatasetExportSchedule> {
   constructor(
     private readonly effects: ScheduleEffects,
     private readonly clock: Clock = realClock,

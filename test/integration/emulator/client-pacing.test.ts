@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PersonalizeGateway } from '../../../src/aws/gateway.js';
+import { ExportJobGateway } from '../../../src/aws/export-job-gateway.js';
 import type { Identity } from '../../../src/aws/observation.js';
 import {
   ACCOUNT,
@@ -21,7 +21,7 @@ const log = pino({ level: 'silent' });
 
 describe('the client pool paces against AWS throttling', () => {
   let t: TestEmulator;
-  let gateway: PersonalizeGateway;
+  let gateway: ExportJobGateway;
   afterEach(async () => {
     gateway.destroy();
     await t.close();
@@ -30,7 +30,7 @@ describe('the client pool paces against AWS throttling', () => {
   it('cuts the rate for a throttle the SDK retried away, and counts every throttled attempt', async () => {
     t = await startTestEmulator();
     const throttled: string[] = [];
-    gateway = new PersonalizeGateway({
+    gateway = new ExportJobGateway({
       endpoint: t.emulator.url,
       logger: log,
       rateLimit: { perSecond: 50, burst: 50 },

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PersonalizeGateway } from '../../../src/aws/gateway.js';
+import { ExportJobGateway } from '../../../src/aws/export-job-gateway.js';
 import type { Identity } from '../../../src/aws/observation.js';
 import {
   ACCOUNT,
@@ -22,7 +22,7 @@ const identityOf = (arn: string): Identity => ({
 
 describe('the dataset poller over the real SDK and the emulator', () => {
   let t: TestEmulator;
-  let gateway: PersonalizeGateway;
+  let gateway: ExportJobGateway;
   afterEach(async () => {
     gateway.destroy();
     await t.close();
@@ -35,7 +35,7 @@ describe('the dataset poller over the real SDK and the emulator', () => {
       durations: { exportPendingMs: 1_500, exportInProgressMs: 1_500 },
     });
     const woken: string[] = [];
-    gateway = new PersonalizeGateway({
+    gateway = new ExportJobGateway({
       endpoint: t.emulator.url,
       logger: log,
       changed: (key) => woken.push(key),

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import type { DatasetExportJob } from '../../../src/api/types.js';
-import { resourceName } from '../../../src/aws/importer.js';
+import { resourceName } from '../../../src/aws/existing-jobs.js';
 import { packageRoot } from '../../../src/local/package-root.js';
 import { createDemoJob } from '../../support/emulator.js';
 import { createTestNamespace, kubectl } from '../../support/kube.js';

@@ -16,13 +16,13 @@ import type { Logger } from 'pino';
 import { ClientPool, type ClientPoolOptions } from './client-pool.js';
 import { DatasetPoller } from './dataset-poller.js';
 import { classifyAwsError } from './errors.js';
+import type { ExportJobApi } from './export-job-api.js';
 import type {
   CreateResult,
   Failed,
   Identity,
   Observation,
   ObservedJob,
-  PersonalizeApi,
   TagPlan,
   Tags,
 } from './observation.js';
@@ -43,7 +43,7 @@ export interface GatewayOptions extends ClientPoolOptions {
  * The operator's only door to Amazon Personalize: every answer turned into an Observation the reconciler
  * understands. Credentials come from the SDK's default chain and never reach a log line.
  */
-export class PersonalizeGateway implements PersonalizeApi {
+export class ExportJobGateway implements ExportJobApi {
   private readonly pool: ClientPool;
   private readonly poller: DatasetPoller;
 

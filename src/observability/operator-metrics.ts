@@ -10,7 +10,7 @@ import { keyOf } from '../runtime/object-key.js';
  * The operator's own metrics, beside the runtime's in the manager's registry: AWS calls, status writes, and
  * gauges read from the cache of DatasetExportJobs (jobs by status, resources by Synced reason) to alert on.
  */
-export class PersonalizeMetrics {
+export class OperatorMetrics {
   readonly awsRequests: Counter<'operation' | 'outcome'>;
   readonly awsThrottledAttempts: Counter<'operation'>;
   readonly awsRateLimit: Gauge<'account' | 'region' | 'operation'>;
