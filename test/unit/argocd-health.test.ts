@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { KINDS } from '../../src/kinds/index.js';
 import { packageRoot } from '../../src/local/package-root.js';
 
 const dir = join(packageRoot(), 'charts/personalize-operator/argocd');
@@ -25,17 +26,18 @@ interface Fixture {
 }
 
 // Argo CD embeds gopher-lua, a Lua 5.1: the real 5.1 interpreter runs the script the same way.
-describe.each([
-  ['DatasetExportJob', dir],
-  ['DatasetExportSchedule', join(dir, 'schedule')],
-])('Argo CD health check of %s (Lua 5.1, fixtures in Argo CD health_test.yaml form)', (_kind, folder) => {
-  const { tests } = parse(readFileSync(join(folder, 'health_test.yaml'), 'utf8')) as { tests: Fixture[] };
-  it.each(tests.map((t) => [t.inputPath, t] as const))('%s', (_path, fixture) => {
-    const obj = parse(readFileSync(join(folder, fixture.inputPath), 'utf8'));
-    const driver = `obj = ${toLua(obj)}
+// One check per kind of the operator, in the folder the chart's template reads (argocd/<Kind>/).
+describe.each(KINDS.map((k) => [k.kind, join(dir, k.kind)] as const))(
+  'Argo CD health check of %s (Lua 5.1, fixtures in Argo CD health_test.yaml form)',
+  (_kind, folder) => {
+    const { tests } = parse(readFileSync(join(folder, 'health_test.yaml'), 'utf8')) as { tests: Fixture[] };
+    it.each(tests.map((t) => [t.inputPath, t] as const))('%s', (_path, fixture) => {
+      const obj = parse(readFileSync(join(folder, fixture.inputPath), 'utf8'));
+      const driver = `obj = ${toLua(obj)}
 local hs = assert(loadfile(${JSON.stringify(join(folder, 'health.lua'))}))()
 io.write(hs.status, "\\n", hs.message or "")`;
-    const [status, message] = execFileSync(LUA, ['-e', driver], { encoding: 'utf8' }).split('\n');
-    expect({ status, message }).toEqual(fixture.healthStatus);
-  });
-});
+      const [status, message] = execFileSync(LUA, ['-e', driver], { encoding: 'utf8' }).split('\n');
+      expect({ status, message }).toEqual(fixture.healthStatus);
+    });
+  },
+);
