@@ -50,7 +50,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   for (const kind of KINDS)
     controllers.set(
       kind.kind,
-      await kind.setup({
+      kind.setup({
         manager,
         kubeConfig,
         logger,

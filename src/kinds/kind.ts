@@ -56,5 +56,5 @@ export interface Kind {
    * Sets the kind's controller up. Controllers are invariant in their object type, so the list holds them
    * erased (as the manager does); a kind that reads another's controller narrows it back to that kind's type.
    */
-  setup(context: KindContext): Promise<Controller<KubernetesObject>>;
+  setup(context: KindContext): Controller<KubernetesObject>;
 }

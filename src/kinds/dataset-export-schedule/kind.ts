@@ -2,8 +2,9 @@
  * The DatasetExportSchedule kind: recurring exports with CronJob semantics. Its runs are DatasetExportJobs, which
  * it creates and deletes (history limits) and owns (blockOwnerDeletion needs the finalizers right).
  */
-import { GROUP, KIND, PLURAL } from '../../api/schema.js';
+import { GROUP, PLURAL } from '../../api/schema.js';
 import type { Kind } from '../kind.js';
+import { setup } from './controller.js';
 import { datasetExportScheduleCrd } from './crd.js';
 import { SCHEDULE_KIND, SCHEDULE_PLURAL } from './schema.js';
 
@@ -18,9 +19,6 @@ export const datasetExportSchedule: Kind = {
     // Runs carry blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement plugin checks against this.
     { apiGroups: [GROUP], resources: [`${SCHEDULE_PLURAL}/finalizers`], verbs: ['update'] },
   ],
-  // The runs' kind must be set up first: the schedule owns its objects.
-  setup: async (context) => {
-    if (!context.controllers.has(KIND)) throw new Error(`${SCHEDULE_KIND} needs ${KIND} set up before it`);
-    return (await import('./controller.js')).setup(context);
-  },
+  // The runs' kind must be set up first: the schedule owns its objects (its setup checks).
+  setup,
 };
