@@ -13,7 +13,7 @@ import type { DecideSettings, Update } from './decision.js';
 import { identityOf, type Scope } from './identity.js';
 import { JobReads, pollDelay } from './job-reads.js';
 import { invalidSpec } from './problems.js';
-import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from './tags.js';
+import { needsTagSync, syncTags } from './tags.js';
 import { scopeRefusal } from './tenancy.js';
 import { triage } from './triage.js';
 
@@ -143,7 +143,7 @@ export class ExportJobReconciler implements Reconciler<DatasetExportJob> {
     // owner.
     const claiming = seen.tags !== undefined && recordsJob(decision) && !sameOwner(seen.tags, obj);
     if (claiming || needsTagSync(obj, decision))
-      return { obj, update: await this.syncTags(obj, identity, decision, seen.tags, settings, log) };
+      return { obj, update: await syncTags(this.gateway, obj, identity, decision, seen.tags, settings, log) };
     return { obj, update: decision };
   }
 
@@ -177,27 +177,6 @@ export class ExportJobReconciler implements Reconciler<DatasetExportJob> {
     const read = await this.gateway.tags(identity, log);
     if (read.kind === 'failed') return { observation: read };
     return { observation, owner: ownerOf(read.tags), tags: read.tags };
-  }
-
-  /** Makes the job's tags in AWS spec.tags and the owner tags: reads them (unless known), then changes only what differs. */
-  private async syncTags(
-    obj: DatasetExportJob,
-    identity: Identity,
-    update: Update,
-    known: Tags | undefined,
-    settings: DecideSettings,
-    log: Logger,
-  ): Promise<Update> {
-    let actual = known;
-    if (!actual) {
-      const read = await this.gateway.tags(identity, log);
-      if (read.kind === 'failed') return tagsFailed(obj, update, read.error, settings);
-      actual = read.tags;
-    }
-    const plan = tagPlan(obj.spec.tags, actual, ownerTags(obj), !needsTagSync(obj, update));
-    const applied = await this.gateway.retag(identity, plan, log);
-    if (applied.kind === 'failed') return tagsFailed(obj, update, applied.error, settings);
-    return tagsApplied(obj, update, plan);
   }
 
   /**

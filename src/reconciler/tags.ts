@@ -1,13 +1,16 @@
 /**
  * spec.tags, the one field that can change: the job's tags in AWS are made exactly spec.tags (plus the owner
  * tags). status.tags records what the operator last set or read, so tags are read from AWS only when the two
- * differ (after an edit, an adoption, or an upgrade), never on every poll.
+ * differ (after an edit, an adoption, or an upgrade), never on every poll. This module owns the step whole: the
+ * decision whether and what to change (pure) and the calls that read and change the tags.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isOwnerTag } from '../api/ownership.js';
+import type { Logger } from 'pino';
+import { isOwnerTag, ownerTags } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
-import type { TagPlan, Tags } from '../aws/observation.js';
+import type { ExportJobApi } from '../aws/export-job-api.js';
+import type { Identity, TagPlan, Tags } from '../aws/observation.js';
 import { findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { withProgress } from './conditions.js';
@@ -112,4 +115,29 @@ function soonest(a: Result, b: Result): Result {
 /** Whether AWS already has spec.tags, as far as status.tags knows; no tags on either side is in sync. */
 export function tagsInSync(obj: DatasetExportJob): boolean {
   return isDeepStrictEqual(obj.spec.tags ?? {}, obj.status?.tags ?? {});
+}
+
+/**
+ * Makes the job's tags in AWS spec.tags and the owner tags: reads them (unless `known`), then changes only what
+ * differs, and returns `update` with the outcome (status.tags and an event, or the failure in Synced).
+ */
+export async function syncTags(
+  api: Pick<ExportJobApi, 'tags' | 'retag'>,
+  obj: DatasetExportJob,
+  identity: Identity,
+  update: Update,
+  known: Tags | undefined,
+  settings: DecideSettings,
+  log: Logger,
+): Promise<Update> {
+  let actual = known;
+  if (!actual) {
+    const read = await api.tags(identity, log);
+    if (read.kind === 'failed') return tagsFailed(obj, update, read.error, settings);
+    actual = read.tags;
+  }
+  const plan = tagPlan(obj.spec.tags, actual, ownerTags(obj), !needsTagSync(obj, update));
+  const applied = await api.retag(identity, plan, log);
+  if (applied.kind === 'failed') return tagsFailed(obj, update, applied.error, settings);
+  return tagsApplied(obj, update, plan);
 }
