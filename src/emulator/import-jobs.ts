@@ -32,6 +32,7 @@ export const createDatasetImportJob: Operation = async (ctx, input) => {
   );
   const tags = checkTags(input.tags);
   const dataLocation = (input.dataSource as { dataLocation?: string }).dataLocation;
+  // Optional in the API model's shape, but an import has nothing to read without it: AWS refuses it too.
   if (!dataLocation) throw invalidInput('dataSource.dataLocation: a value is required');
   const jobName = input.jobName as string;
   const datasetImportJobArn = arn(ctx, `dataset-import-job/${jobName}`);

@@ -139,14 +139,19 @@ export class Lifecycle {
   }
 
   private set(
-    resource: { status: string; lastUpdatedDateTime: number },
+    resource: {
+      status: string;
+      lastUpdatedDateTime: number;
+      failureReason?: string;
+      history?: { status: string; at: number }[];
+    },
     status: string,
     failureReason?: string,
   ): void {
     resource.status = status;
     resource.lastUpdatedDateTime = Date.now();
-    if (failureReason !== undefined) (resource as ExportJob).failureReason = failureReason;
-    (resource as ExportJob).history?.push({ status, at: resource.lastUpdatedDateTime });
+    if (failureReason !== undefined) resource.failureReason = failureReason;
+    resource.history?.push({ status, at: resource.lastUpdatedDateTime });
   }
 
   private finish(region: RegionState, job: ExportJob): void {

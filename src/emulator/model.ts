@@ -50,15 +50,12 @@ export interface Dataset {
   bulkImported?: boolean;
 }
 
-export interface ExportJob {
+/** What every kind of job holds: a name, its dataset, a status that moves, tags. */
+interface JobRecord {
   /** Creation order, the stable cursor behind list pagination. */
   seq: number;
   jobName: string;
-  datasetExportJobArn: string;
   datasetArn: string;
-  ingestionMode: string;
-  roleArn: string;
-  jobOutput: { s3DataDestination: { path: string; kmsKeyArn?: string } };
   tags?: Tag[];
   status: string;
   failureReason?: string;
@@ -68,22 +65,19 @@ export interface ExportJob {
   history?: { status: string; at: number }[];
 }
 
-export interface ImportJob {
-  /** Creation order, the stable cursor behind list pagination. */
-  seq: number;
-  jobName: string;
+export interface ExportJob extends JobRecord {
+  datasetExportJobArn: string;
+  ingestionMode: string;
+  roleArn: string;
+  jobOutput: { s3DataDestination: { path: string; kmsKeyArn?: string } };
+}
+
+export interface ImportJob extends JobRecord {
   datasetImportJobArn: string;
-  datasetArn: string;
   dataSource: { dataLocation: string };
   roleArn?: string;
   importMode: string;
   publishAttributionMetricsToS3?: boolean;
-  tags?: Tag[];
-  status: string;
-  failureReason?: string;
-  creationDateTime: number;
-  lastUpdatedDateTime: number;
-  history?: { status: string; at: number }[];
 }
 
 export interface RegionState {

@@ -13,11 +13,11 @@ import type {
 import type { OperatorMetrics } from '../../observability/operator-metrics.js';
 import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
-import type { ControllerSettings, Manager } from '../../runtime/manager.js';
+import type { Manager } from '../../runtime/manager.js';
 import { keyOf } from '../../runtime/object-key.js';
 import { generationOrAnnotations } from '../../runtime/predicates.js';
 import { statusWriter } from '../../runtime/status-writer.js';
-import type { KindContext } from '../kind.js';
+import type { CommonSettings, KindContext } from '../kind.js';
 import { type Clock, fastClock, realClock, ScheduleReconciler } from './reconciler.js';
 import { RUN_REQUESTED_ANNOTATION, SCHEDULE_KIND, SCHEDULE_PLURAL, SCHEDULE_SINGULAR } from './schema.js';
 
@@ -35,16 +35,7 @@ export interface ScheduleDeps {
   clock: Clock;
   /** The controller of the runs' kind: a schedule owns its runs, and wakes when one of them moves. */
   jobs: Controller<DatasetExportJob>;
-  settings: Pick<
-    ControllerSettings<DatasetExportSchedule>,
-    | 'namespaces'
-    | 'labelSelector'
-    | 'backoffBaseMs'
-    | 'backoffMaxMs'
-    | 'resyncMs'
-    | 'watchTimeoutSeconds'
-    | 'stallTimeoutMs'
-  >;
+  settings: CommonSettings;
 }
 
 export function addScheduleController(
