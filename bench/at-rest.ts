@@ -5,12 +5,12 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../src/api/types.js';
-import type { Identity } from '../src/aws/observation.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { packageRoot } from '../src/local/package-root.js';
-import { decide } from '../src/reconciler/decide.js';
-import type { Update } from '../src/reconciler/decision.js';
-import { identityOf } from '../src/reconciler/identity.js';
+import { decide } from '../src/personalize-job/decide.js';
+import type { Update } from '../src/personalize-job/decision.js';
+import { identityOf } from '../src/personalize-job/identity.js';
+import type { Identity } from '../src/personalize-job/observation.js';
 import { updateHistory } from './history.js';
 import { readNodeMemory } from './node-memory.js';
 import {

@@ -10,8 +10,14 @@ import {
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { isThrottling } from './errors.js';
-import type { Identity } from './observation.js';
 import { RateLimiter } from './rate-limiter.js';
+
+/** Who calls, and where: the account and region of a client, and the role it assumes (if any). */
+export interface Caller {
+  account: string;
+  region: string;
+  roleArn?: string;
+}
 
 export interface ClientPoolOptions {
   /** Endpoint override: a VPC endpoint or the emulator. */
@@ -48,7 +54,7 @@ export class ClientPool {
    * One client per (account, region, role), reused. A role is assumed through STS; the SDK caches the
    * temporary credentials and refreshes them before they expire.
    */
-  private client({ account, region, roleArn }: Identity): PersonalizeClient {
+  private client({ account, region, roleArn }: Caller): PersonalizeClient {
     const key = `${account}|${region}|${roleArn ?? ''}`;
     let client = this.clients.get(key);
     if (!client) {
@@ -127,7 +133,7 @@ export class ClientPool {
   }
 
   async send<T>(
-    identity: Identity,
+    identity: Caller,
     operation: string,
     send: (client: PersonalizeClient, options: { abortSignal: AbortSignal }) => Promise<T>,
   ): Promise<T> {

@@ -2,10 +2,10 @@
 import { expect } from 'vitest';
 import type { DatasetExportJob } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
-import type { Identity, ObservedJob } from '../../src/aws/observation.js';
-import type { decide } from '../../src/reconciler/decide.js';
-import type { DecideSettings, Update } from '../../src/reconciler/decision.js';
-import { identityOf } from '../../src/reconciler/identity.js';
+import type { decide } from '../../src/personalize-job/decide.js';
+import type { DecideSettings, Update } from '../../src/personalize-job/decision.js';
+import { identityOf } from '../../src/personalize-job/identity.js';
+import type { Identity, ObservedJob } from '../../src/personalize-job/observation.js';
 
 export const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
 export const now = new Date('2026-11-28T12:00:00Z');

@@ -8,9 +8,9 @@ import {
   pauseOf,
   reconcileRequest,
   withResumed,
-} from '../../src/reconciler/annotations.js';
-import { decide, isSettled } from '../../src/reconciler/decide.js';
-import { invalidSpec } from '../../src/reconciler/problems.js';
+} from '../../src/personalize-job/annotations.js';
+import { decide, isSettled } from '../../src/personalize-job/decide.js';
+import { invalidSpec } from '../../src/personalize-job/problems.js';
 import {
   cond,
   error,

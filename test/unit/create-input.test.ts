@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInput } from '../../src/aws/create-input.js';
+import { createInput } from '../../src/kinds/dataset-export-job/create-input.js';
 import { DATASET, identity, resource } from '../support/decide-fixtures.js';
 
 describe('createInput', () => {

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DatasetPoller, type Sweep } from '../../src/aws/dataset-poller.js';
-import type { Failed, Identity, ObservedJob } from '../../src/aws/observation.js';
+import type { Failed, Identity, ObservedJob } from '../../src/personalize-job/observation.js';
+import { DatasetPoller, type Sweep } from '../../src/personalize-job/parent-poller.js';
 
 const log = pino({ level: 'silent' });
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/g/ITEMS';

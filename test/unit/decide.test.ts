@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Identity, ObservedJob } from '../../src/aws/observation.js';
-import { decide, isSettled } from '../../src/reconciler/decide.js';
-import { identityOf } from '../../src/reconciler/identity.js';
+import { decide, isSettled } from '../../src/personalize-job/decide.js';
+import { identityOf } from '../../src/personalize-job/identity.js';
+import type { Identity, ObservedJob } from '../../src/personalize-job/observation.js';
 import {
   allowed,
   cond,

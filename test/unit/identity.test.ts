@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AWS, anchored } from '../../src/api/aws-constraints.js';
-import type { Identity } from '../../src/aws/observation.js';
-import { derivedJobName, identityOf } from '../../src/reconciler/identity.js';
+import { derivedJobName, identityOf } from '../../src/personalize-job/identity.js';
+import type { Identity } from '../../src/personalize-job/observation.js';
 import { identity, resource } from '../support/decide-fixtures.js';
 
 describe('identityOf', () => {

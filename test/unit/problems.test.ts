@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifiedError } from '../../src/aws/errors.js';
-import { decide } from '../../src/reconciler/decide.js';
+import { decide } from '../../src/personalize-job/decide.js';
 import { cond, error, identity, resource, settings, update } from '../support/decide-fixtures.js';
 
 describe('problems as status', () => {

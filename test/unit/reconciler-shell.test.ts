@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../../src/api/types.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
-import type { ExportJobApi } from '../../src/aws/export-job-api.js';
+import type { ExportJobApi } from '../../src/personalize-job/job-api.js';
 import type {
   CreateResult,
   Failed,
@@ -12,8 +12,8 @@ import type {
   ObservedJob,
   TagPlan,
   Tags,
-} from '../../src/aws/observation.js';
-import { ExportJobReconciler, type ReconcilerSettings } from '../../src/reconciler/reconciler.js';
+} from '../../src/personalize-job/observation.js';
+import { ExportJobReconciler, type ReconcilerSettings } from '../../src/personalize-job/reconciler.js';
 import type { EventSpec } from '../../src/runtime/reconcile.js';
 
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';

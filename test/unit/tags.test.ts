@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ownerTags } from '../../src/api/ownership.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
-import { decide, isSettled } from '../../src/reconciler/decide.js';
-import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from '../../src/reconciler/tags.js';
+import { decide, isSettled } from '../../src/personalize-job/decide.js';
+import { needsTagSync, tagPlan, tagsApplied, tagsFailed } from '../../src/personalize-job/tags.js';
 import {
   cond,
   error,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeRefusal } from '../../src/reconciler/tenancy.js';
+import { scopeRefusal } from '../../src/personalize-job/tenancy.js';
 import { cond, resource, settings } from '../support/decide-fixtures.js';
 
 describe('tenancy', () => {

@@ -13,9 +13,9 @@ import {
   VERSION,
 } from '../../api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../../api/types.js';
-import { ExportJobGateway } from '../../aws/export-job-gateway.js';
-import { ExportJobReconciler } from '../../reconciler/reconciler.js';
-import { scopeOf } from '../../reconciler/tenancy.js';
+import { ExportJobGateway } from '../../personalize-job/gateway.js';
+import { ExportJobReconciler } from '../../personalize-job/reconciler.js';
+import { scopeOf } from '../../personalize-job/tenancy.js';
 import type { Controller } from '../../runtime/controller.js';
 import { Indexer } from '../../runtime/indexer.js';
 import { NamespaceAnnotationReader } from '../../runtime/namespace-annotations.js';
@@ -49,9 +49,6 @@ export function setup({
     // A dataset's poller saw a job move: its resource reconciles now, from that listing.
     changed: (key) => controller.wake(key),
   });
-  const _namespaces = new NamespaceAnnotationReader(kubeConfig, logger);
-  // Resources by the job ARN their status records: who else manages a job, without a scan of the cache.
-  const _recordedArns = new Indexer<DatasetExportJob>((obj) => obj.status?.datasetExportJobArn);
   onStop(() => gateway.destroy());
   const namespaces = new NamespaceAnnotationReader(kubeConfig, logger);
   // Resources by the job ARN their status records: who else manages a job, without a scan of the cache.

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExportJobGateway } from '../../../src/aws/export-job-gateway.js';
-import type { Identity } from '../../../src/aws/observation.js';
+import { ExportJobGateway } from '../../../src/personalize-job/gateway.js';
+import type { Identity } from '../../../src/personalize-job/observation.js';
 import {
   ACCOUNT,
   demoDataset,

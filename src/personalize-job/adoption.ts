@@ -5,8 +5,8 @@ import { AWS } from '../api/aws-constraints.js';
 import { OWNER_TAGS } from '../api/ownership.js';
 import { ADOPTION_ANNOTATION } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
-import type { Identity, ObservedJob } from '../aws/observation.js';
 import type { DecideContext, DecideSettings, Update } from './decision.js';
+import type { Identity, ObservedJob } from './observation.js';
 import { problem } from './problems.js';
 
 /** The job under the spec's name is not the one the spec describes; the spec cannot change, so it stays so. */

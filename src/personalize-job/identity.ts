@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { AWS, anchored } from '../api/aws-constraints.js';
 import { DATASET_ARN } from '../api/schema.js';
 import type { DatasetExportJob } from '../api/types.js';
-import type { Identity } from '../aws/observation.js';
+import type { Identity } from './observation.js';
 
 const DATASET_ARN_PATTERN = new RegExp(anchored(DATASET_ARN));
 

@@ -9,12 +9,12 @@ import type { Logger } from 'pino';
 import { isOwnerTag, ownerTags } from '../api/ownership.js';
 import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
-import type { ExportJobApi } from '../aws/export-job-api.js';
-import type { Identity, TagPlan, Tags } from '../aws/observation.js';
 import { findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { withProgress } from './conditions.js';
 import type { DecideSettings, Update } from './decision.js';
+import type { ExportJobApi } from './job-api.js';
+import type { Identity, TagPlan, Tags } from './observation.js';
 import { errorMessage, repeatedProblem, retryAfter } from './problems.js';
 
 /** An update for a job that exists and was read without error, whose tags the spec wants changed. */

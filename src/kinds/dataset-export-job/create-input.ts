@@ -1,10 +1,10 @@
 /**
  * The CreateDatasetExportJob input for a resource.
  */
-import { AWS } from '../api/aws-constraints.js';
-import { ownerTags } from '../api/ownership.js';
-import type { DatasetExportJob } from '../api/types.js';
-import type { Identity } from './observation.js';
+import { AWS } from '../../api/aws-constraints.js';
+import { ownerTags } from '../../api/ownership.js';
+import type { DatasetExportJob } from '../../api/types.js';
+import type { Identity } from '../../personalize-job/observation.js';
 
 /** The CreateDatasetExportJob input for a resource: the spec, with the default ingestion mode made explicit. */
 export function createInput(obj: DatasetExportJob, identity: Identity) {

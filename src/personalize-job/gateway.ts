@@ -13,10 +13,9 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
 import type { Logger } from 'pino';
-import { ClientPool, type ClientPoolOptions } from './client-pool.js';
-import { DatasetPoller } from './dataset-poller.js';
-import { classifyAwsError } from './errors.js';
-import type { ExportJobApi } from './export-job-api.js';
+import { ClientPool, type ClientPoolOptions } from '../aws/client-pool.js';
+import { classifyAwsError } from '../aws/errors.js';
+import type { ExportJobApi } from './job-api.js';
 import type {
   CreateResult,
   Failed,
@@ -26,6 +25,7 @@ import type {
   TagPlan,
   Tags,
 } from './observation.js';
+import { DatasetPoller } from './parent-poller.js';
 
 export interface GatewayOptions extends ClientPoolOptions {
   logger: Logger;

@@ -4,8 +4,8 @@
 
 import type { Owner } from '../api/ownership.js';
 import type { DatasetExportJobStatus } from '../api/types.js';
-import type { Identity, ObservedJob } from '../aws/observation.js';
 import type { EventSpec, Result } from '../runtime/reconcile.js';
+import type { Identity, ObservedJob } from './observation.js';
 
 export type Update = {
   kind: 'update';

@@ -2,13 +2,13 @@
  * What to do next for a resource, from its spec and status and what AWS said: a pure function.
  */
 import type { DatasetExportJob } from '../api/types.js';
-import type { Identity, Observation } from '../aws/observation.js';
 import { findCondition } from '../runtime/conditions.js';
 import type { EventSpec } from '../runtime/reconcile.js';
 import { createRecorded, SETTLING_CONFLICTS, takingUp } from './adoption.js';
 import { HALTED, handled, reconcileRequest } from './annotations.js';
 import { jobConditions, statusWith, withSynced } from './conditions.js';
 import type { DecideContext, DecideSettings, Decision } from './decision.js';
+import type { Identity, Observation } from './observation.js';
 import { errorMessage, problem, retryAfter } from './problems.js';
 import { tagsInSync } from './tags.js';
 

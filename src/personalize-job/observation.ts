@@ -1,17 +1,14 @@
 /**
  * What the AWS side tells the reconciler: where a job lives, what AWS said of it, its tags.
  */
-import type { ClassifiedError } from './errors.js';
+import type { Caller } from '../aws/client-pool.js';
+import type { ClassifiedError } from '../aws/errors.js';
 
 /** Where the job lives in AWS; derivable before it exists, which makes Create safe to retry after a crash. */
-export interface Identity {
-  region: string;
-  account: string;
+export interface Identity extends Caller {
   partition: string;
   jobName: string;
   arn: string;
-  /** The role the calls are made with, when the namespace names one. */
-  roleArn?: string;
 }
 
 /** What DescribeDatasetExportJob said (or that the call failed). */

@@ -3,10 +3,10 @@
  */
 import type { Logger } from 'pino';
 import type { DatasetExportJob } from '../api/types.js';
-import type { ExportJobApi } from '../aws/export-job-api.js';
-import type { Identity, Observation } from '../aws/observation.js';
 import { keyOf } from '../runtime/object-key.js';
 import type { Update } from './decision.js';
+import type { ExportJobApi } from './job-api.js';
+import type { Identity, Observation } from './observation.js';
 
 export interface JobReadSettings {
   statusSource: 'list' | 'describe';

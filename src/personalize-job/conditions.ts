@@ -3,9 +3,9 @@
  */
 
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
-import type { ObservedJob } from '../aws/observation.js';
 import { type DesiredCondition, findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Update } from './decision.js';
+import type { ObservedJob } from './observation.js';
 
 export function jobConditions(job: ObservedJob): DesiredCondition[] {
   const reason = job.status

@@ -5,11 +5,11 @@
 
 import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
-import type { Identity } from '../aws/observation.js';
 import { type DesiredCondition, findCondition } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { statusWith, withSynced } from './conditions.js';
 import type { DecideSettings, Update } from './decision.js';
+import type { Identity } from './observation.js';
 
 /** Warning event and Synced=False for a problem, emitted only when the reason or message is new. */
 export function problem(
