@@ -5,11 +5,13 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { datasetExportJob } from '../src/api/manifest.js';
 import { GROUP, PLURAL, VERSION } from '../src/api/schema.js';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../src/api/types.js';
+import { exportJob } from '../src/kinds/dataset-export-job/job.js';
 import { startControlPlane } from '../src/local/control-plane.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { decide } from '../src/personalize-job/decide.js';
 import type { Update } from '../src/personalize-job/decision.js';
 import { identityOf } from '../src/personalize-job/identity.js';
+import { lifecycleView, storedStatus } from '../src/personalize-job/job-resource.js';
 import type { Identity } from '../src/personalize-job/observation.js';
 import { updateHistory } from './history.js';
 import { readNodeMemory } from './node-memory.js';
@@ -46,18 +48,22 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The status the operator itself writes for a finished job, so the cache holds what it would in production. */
 function finishedStatus(obj: DatasetExportJob): DatasetExportJobStatus {
-  const identity = identityOf(obj, {}) as Identity;
+  const view = lifecycleView(obj, exportJob.arnField);
+  const identity = identityOf(exportJob, view, {}) as Identity;
   const now = new Date();
   const job = {
-    datasetExportJobArn: identity.arn,
+    arn: identity.arn,
     jobName: identity.jobName,
-    datasetArn: obj.spec.datasetArn,
+    parentArn: obj.spec.datasetArn,
     status: 'ACTIVE',
     creationDateTime: now,
     lastUpdatedDateTime: now,
   };
-  const settings = { now, pollDelay: () => 0, actionableRetryMs: 0 };
-  return (decide(obj, identity, { kind: 'found', job }, settings, { createdHere: true }) as Update).status;
+  const settings = { kind: exportJob, now, pollDelay: () => 0, actionableRetryMs: 0 };
+  const { status } = decide(view, identity, { kind: 'found', job }, settings, {
+    createdHere: true,
+  }) as Update;
+  return storedStatus(status, exportJob.arnField) as DatasetExportJobStatus;
 }
 
 async function main(): Promise<void> {

@@ -62,6 +62,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
         onStop: (close) => closers.push(close),
       }),
     );
+  manager.addCollector(() => metrics.collect());
   await manager.start();
   logger.info(
     { namespaces: options.namespaces?.length ? options.namespaces : 'all', region: options.region },

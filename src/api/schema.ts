@@ -1,5 +1,5 @@
 /**
- * The DatasetExportJob kind's schema and names, and the annotation keys every kind shares.
+ * The DatasetExportJob kind's schema and names.
  */
 import { AWS, anchored, S3_EXPORT_PATH } from './aws-constraints.js';
 import { GROUP } from './group.js';
@@ -17,20 +17,9 @@ export const PLURAL = 'datasetexportjobs';
 export const SINGULAR = 'datasetexportjob';
 export const SHORT_NAMES = ['dsej'] as const;
 export const CATEGORIES = ['personalize', 'aws'] as const;
-/** Set to any new value (a timestamp, say) to have the job re-read from AWS now, even when it is finished. */
-export const RECONCILE_REQUESTED_ANNOTATION = `${GROUP}/reconcile-requested-at`;
-/** "true" stops all AWS calls for the resource (no Create, no polling) until it is removed or "false". */
-export const PAUSED_ANNOTATION = `${GROUP}/paused`;
 
 /** A dataset's ARN: 12-digit account, `dataset/` resource (also what the operator reads the account from). */
 export const DATASET_ARN = 'arn:([a-z\\d-]+):personalize:([a-z\\d-]*):(\\d{12}):dataset/(.+)';
-
-/** On a Namespace, "true" lets its resources adopt jobs the operator did not create (see --allow-adoption). */
-export const ADOPTION_ANNOTATION = `${GROUP}/allow-adoption`;
-/** On a Namespace: the region its resources' calls default to. */
-export const REGION_ANNOTATION = `${GROUP}/region`;
-/** On a Namespace: the IAM role its resources' calls are made with. */
-export const ROLE_ANNOTATION = `${GROUP}/role-arn`;
 
 /** Every spec field but tags: what CreateDatasetExportJob fixed for good. */
 export const IMMUTABLE_SPEC_FIELDS = [

@@ -2,21 +2,25 @@
  * The operator's own Prometheus metrics, beside the runtime's.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { DatasetExportJob, DatasetExportSchedule } from '../api/types.js';
+import type { DatasetExportSchedule } from '../api/types.js';
+import type { Condition } from '../runtime/conditions.js';
 import { findCondition } from '../runtime/conditions.js';
 import { keyOf } from '../runtime/object-key.js';
 
 /**
  * The operator's own metrics, beside the runtime's in the manager's registry: AWS calls, status writes, and
- * gauges read from the cache of DatasetExportJobs (jobs by status, resources by Synced reason) to alert on.
+ * gauges read from the caches of the job kinds (jobs by kind and status, resources by Synced reason) to alert on.
  */
 export class OperatorMetrics {
+  private readonly jobSources = new Map<string, () => Iterable<JobLike>>();
+  private readonly rateSources: (() => Iterable<Rate>)[] = [];
+
   readonly awsRequests: Counter<'operation' | 'outcome'>;
   readonly awsThrottledAttempts: Counter<'operation'>;
   readonly awsRateLimit: Gauge<'account' | 'region' | 'operation'>;
   readonly statusWrites: Counter;
-  readonly jobs: Gauge<'status'>;
-  readonly resourcesBySync: Gauge<'sync' | 'stalled'>;
+  readonly jobs: Gauge<'status' | 'kind'>;
+  readonly resourcesBySync: Gauge<'sync' | 'stalled' | 'kind'>;
   readonly jobDuration: Histogram<'status'>;
   readonly scheduleRuns: Counter<'schedule' | 'outcome'>;
   readonly scheduleNextRun: Gauge<'schedule'>;
@@ -48,19 +52,19 @@ export class OperatorMetrics {
     });
     this.jobs = new Gauge({
       name: 'personalize_operator_jobs',
-      help: 'DatasetExportJob resources by AWS status',
-      labelNames: ['status'] as const,
+      help: 'Job resources (DatasetExportJob, DatasetImportJob) by kind and AWS status',
+      labelNames: ['status', 'kind'] as const,
       registers,
     });
     this.resourcesBySync = new Gauge({
       name: 'personalize_operator_resources',
-      help: 'DatasetExportJob resources by the reason of their Synced condition (Synced, Paused, Throttled, AccessDenied, SpecMismatch, ...) and whether they are Stalled: what to alert on',
-      labelNames: ['sync', 'stalled'] as const,
+      help: 'Job resources by the reason of their Synced condition (Synced, Paused, Throttled, AccessDenied, SpecMismatch, ...), whether they are Stalled, and kind: what to alert on',
+      labelNames: ['sync', 'stalled', 'kind'] as const,
       registers,
     });
     this.jobDuration = new Histogram({
       name: 'personalize_operator_job_duration_seconds',
-      help: 'Time from AWS creating an export job to its terminal status, by that status',
+      help: 'Time from AWS creating a job to its terminal status, by that status',
       labelNames: ['status'] as const,
       buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400],
       registers,
@@ -88,19 +92,31 @@ export class OperatorMetrics {
     }
   }
 
-  /** The adaptive client rates as they stand. */
-  collectRates(
-    rates: Iterable<{ account: string; region: string; operation: string; perSecond: number }>,
-  ): void {
+  /** A job kind's resources, read at each scrape for the gauges. */
+  addJobs(kind: string, list: () => Iterable<JobLike>): void {
+    this.jobSources.set(kind, list);
+  }
+
+  /** A gateway's adaptive client rates, read at each scrape. */
+  addRates(rates: () => Iterable<Rate>): void {
+    this.rateSources.push(rates);
+  }
+
+  /** Refreshes every gauge read from the caches and gateways rather than counted. */
+  collect(): void {
     this.awsRateLimit.reset();
-    for (const { perSecond, ...labels } of rates) this.awsRateLimit.set(labels, perSecond);
+    for (const rates of this.rateSources)
+      for (const { perSecond, ...labels } of rates()) this.awsRateLimit.set(labels, perSecond);
+    this.jobs.reset();
+    this.resourcesBySync.reset();
+    for (const [kind, list] of this.jobSources) this.collectJobs(kind, list());
   }
 
   /**
-   * Refreshes the gauges read from the cache rather than counted. Tallied first and set once per label set:
-   * a gauge's `inc` hashes its labels, twice per resource on every scrape.
+   * One kind's gauges, tallied first and set once per label set: a gauge's `inc` hashes its labels, twice per
+   * resource on every scrape.
    */
-  collect(resources: Iterable<DatasetExportJob>): void {
+  private collectJobs(kind: string, resources: Iterable<JobLike>): void {
     const byStatus = new Map<string, number>();
     const bySync = new Map<string, { sync: string; stalled: string; count: number }>();
     for (const obj of resources) {
@@ -113,10 +129,20 @@ export class OperatorMetrics {
       if (tally) tally.count++;
       else bySync.set(`${sync}|${stalled}`, { sync, stalled, count: 1 });
     }
-    this.jobs.reset();
-    for (const [status, count] of byStatus) this.jobs.set({ status }, count);
-    this.resourcesBySync.reset();
+    for (const [status, count] of byStatus) this.jobs.set({ status, kind }, count);
     for (const { sync, stalled, count } of bySync.values())
-      this.resourcesBySync.set({ sync, stalled }, count);
+      this.resourcesBySync.set({ sync, stalled, kind }, count);
   }
+}
+
+/** What the gauges read of a job resource. */
+interface JobLike {
+  status?: { status?: string; conditions?: Condition[] };
+}
+
+interface Rate {
+  account: string;
+  region: string;
+  operation: string;
+  perSecond: number;
 }

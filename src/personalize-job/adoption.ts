@@ -1,11 +1,12 @@
 /**
  * Taking up a job this resource did not just create: whose it is, and whether it is the one the spec describes.
  */
-import { AWS } from '../api/aws-constraints.js';
+
+import { ADOPTION_ANNOTATION } from '../api/annotations.js';
 import { OWNER_TAGS } from '../api/ownership.js';
-import { ADOPTION_ANNOTATION } from '../api/schema.js';
-import type { DatasetExportJob } from '../api/types.js';
 import type { DecideContext, DecideSettings, Update } from './decision.js';
+import type { JobKind, Setting } from './job-kind.js';
+import type { JobResource, JobSpec } from './job-resource.js';
 import type { Identity, ObservedJob } from './observation.js';
 import { problem } from './problems.js';
 
@@ -13,25 +14,18 @@ import { problem } from './problems.js';
 export const SETTLING_CONFLICTS = new Set(['NameConflict', 'SpecMismatch', 'OwnedByAnotherNamespace']);
 
 /**
- * Where an existing job differs from the spec. What AWS does not report cannot be checked and counts as a
- * difference (a list summary reports no settings): a job is never taken up on trust. Only the KMS key is
- * optional in AWS's answer, its absence meaning none.
+ * Where an existing job differs from the spec: its parent (dataset), then each setting Create fixed. What AWS
+ * does not report cannot be checked and counts as a difference (a list summary reports no settings): a job is
+ * never taken up on trust. Only an optional setting (a KMS key) may be absent from AWS's answer, meaning none.
  */
-export function differences(spec: DatasetExportJob['spec'], job: ObservedJob): string[] {
+export function differences<S extends JobSpec>(kind: JobKind<S>, spec: S, job: ObservedJob): string[] {
   const { created } = job;
-  const fields: [field: string, actual: string | undefined, wanted: string | undefined, optional?: true][] = [
-    ['datasetArn', job.datasetArn, spec.datasetArn],
-    ['ingestionMode', created?.ingestionMode, spec.ingestionMode ?? AWS.defaultIngestionMode],
-    ['roleArn', created?.roleArn, spec.roleArn],
-    ['jobOutput.s3DataDestination.path', created?.path, spec.jobOutput.s3DataDestination.path],
-    [
-      'jobOutput.s3DataDestination.kmsKeyArn',
-      created?.kmsKeyArn,
-      spec.jobOutput.s3DataDestination.kmsKeyArn,
-      true,
-    ],
+  const fields: Setting[] = [
+    { field: kind.parent.field, wanted: kind.parent.arn(spec) },
+    ...kind.settings(spec),
   ];
-  return fields.flatMap(([field, actual, wanted, optional]) => {
+  return fields.flatMap(({ field, wanted, optional }) => {
+    const actual = field === kind.parent.field ? job.parentArn : created?.[field];
     if (!created || (actual === undefined && !optional)) return [`${field} is not reported by AWS`];
     if ((actual ?? '') === (wanted ?? '')) return [];
     return [`${field} is ${actual ?? 'not set'}, the spec says ${wanted ?? 'none'}`];
@@ -39,7 +33,7 @@ export function differences(spec: DatasetExportJob['spec'], job: ObservedJob): s
 }
 
 /** The resource recorded, before its Create call, that it was about to create this job name. */
-export const createRecorded = (obj: DatasetExportJob, jobName: string): boolean =>
+export const createRecorded = (obj: JobResource, jobName: string): boolean =>
   obj.status?.createRequested?.jobName === jobName;
 
 /**
@@ -50,26 +44,26 @@ export const createRecorded = (obj: DatasetExportJob, jobName: string): boolean 
  * resource did not record it was about to create unless adoption is allowed. Nothing of the job is shown
  * with a refusal.
  */
-export function takingUp(
-  obj: DatasetExportJob,
+export function takingUp<S extends JobSpec>(
+  obj: JobResource<S>,
   identity: Identity,
   job: ObservedJob,
-  settings: DecideSettings,
+  settings: DecideSettings<S>,
   { justCreated = false, createdHere = false, claimedBy, owner, adoptionAllowed = false }: DecideContext,
 ): Update | { kind: 'take'; adopted: boolean } {
-  const { now } = settings;
-  if (job.datasetArn && job.datasetArn !== obj.spec.datasetArn) {
+  const { now, kind } = settings;
+  if (job.parentArn && job.parentArn !== kind.parent.arn(obj.spec)) {
     return problem(
       obj,
       identity,
       'NameConflict',
-      `The job name ${identity.jobName} is already used by an export of ${job.datasetArn} (${job.datasetExportJobArn}). ` +
-        'AWS job names are unique per account and region and cannot be reused: create a new DatasetExportJob with another spec.jobName, or omit it to get a generated name.',
+      `The job name ${identity.jobName} is already used by an ${kind.verb} of ${job.parentArn} (${job.arn}). ` +
+        `AWS job names are unique per account and region and cannot be reused: create a new ${kind.kind} with another spec.jobName, or omit it to get a generated name.`,
       { kind: 'none' },
       now,
     );
   }
-  const firstSight = !obj.status?.datasetExportJobArn && !justCreated;
+  const firstSight = !obj.status?.jobArn && !justCreated;
   // Created by this process for this very resource (the answer or the status write was lost): its settings
   // are the spec's, which cannot change.
   if (!firstSight || createdHere) return { kind: 'take', adopted: false };
@@ -78,7 +72,7 @@ export function takingUp(
       obj,
       identity,
       'OwnedByAnotherNamespace',
-      `The job ${identity.jobName} belongs to a DatasetExportJob in namespace ${owner.namespace} (its ${OWNER_TAGS.namespace} tag): a resource manages only jobs of its own namespace, and nothing of this job is shown here. Choose another spec.jobName, or omit it to get a generated name.`,
+      `The job ${identity.jobName} belongs to a ${kind.kind} in namespace ${owner.namespace} (its ${OWNER_TAGS.namespace} tag): a resource manages only jobs of its own namespace, and nothing of this job is shown here. Choose another spec.jobName, or omit it to get a generated name.`,
       { kind: 'none' },
       now,
     );
@@ -89,20 +83,20 @@ export function takingUp(
       obj,
       identity,
       'AlreadyManaged',
-      `The job ${identity.jobName} is already managed by DatasetExportJob ${claimedBy}: one job, one resource. ` +
-        'Delete this resource, or choose another spec.jobName (or omit it) to export again.',
+      `The job ${identity.jobName} is already managed by ${kind.kind} ${claimedBy}: one job, one resource. ` +
+        `Delete this resource, or choose another spec.jobName (or omit it) to ${kind.verb} again.`,
       { kind: 'after', ms: settings.actionableRetryMs },
       now,
     );
   }
-  const mismatch = differences(obj.spec, job);
+  const mismatch = differences(kind, obj.spec, job);
   if (mismatch.length) {
     return problem(
       obj,
       identity,
       'SpecMismatch',
       `The job ${identity.jobName} already exists with other settings: ${mismatch.join('; ')}. ` +
-        'An export job cannot change and its name cannot be reused: to adopt it, create a DatasetExportJob whose spec matches it (`personalize-operator import` writes one); to export again, choose another spec.jobName or omit it.',
+        `An ${kind.verb} job cannot change and its name cannot be reused: to adopt it, create a ${kind.kind} whose spec matches it (\`personalize-operator import\` writes one); to ${kind.verb} again, choose another spec.jobName or omit it.`,
       { kind: 'none' },
       now,
     );
@@ -116,7 +110,7 @@ export function takingUp(
       identity,
       'AdoptionNotAllowed',
       `The job ${identity.jobName} exists and this resource did not record creating it; adopting it is not allowed here. ` +
-        `An administrator allows it for this namespace with the annotation ${ADOPTION_ANNOTATION}: "true" on the Namespace, or for all with the operator flag --allow-adoption. To export again instead, choose another spec.jobName or omit it.`,
+        `An administrator allows it for this namespace with the annotation ${ADOPTION_ANNOTATION}: "true" on the Namespace, or for all with the operator flag --allow-adoption. To ${kind.verb} again instead, choose another spec.jobName or omit it.`,
       { kind: 'after', ms: settings.actionableRetryMs },
       now,
     );

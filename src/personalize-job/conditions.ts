@@ -2,10 +2,11 @@
  * The status conditions: Ready, Complete, Failed and Synced, and kstatus's Reconciling and Stalled.
  */
 
-import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import { type DesiredCondition, findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Update } from './decision.js';
+import type { JobResource, JobStatus } from './job-resource.js';
 import type { ObservedJob } from './observation.js';
+import { ACTIVE, CREATE_FAILED } from './statuses.js';
 
 export function jobConditions(job: ObservedJob): DesiredCondition[] {
   const reason = job.status
@@ -13,8 +14,8 @@ export function jobConditions(job: ObservedJob): DesiredCondition[] {
     .replace(/(^|[\s_])(\w)/g, (_m, _s, c: string) => c.toUpperCase())
     .replace(/[^A-Za-z0-9]/g, '');
   const message = `AWS reports the job ${job.status}`;
-  const failed = job.status === 'CREATE FAILED';
-  const active = job.status === 'ACTIVE';
+  const failed = job.status === CREATE_FAILED;
+  const active = job.status === ACTIVE;
   return [
     {
       type: 'Ready',
@@ -39,7 +40,7 @@ export function jobConditions(job: ObservedJob): DesiredCondition[] {
 }
 
 /** Keeps Ready/Complete/Failed as they are and sets Synced, for errors. */
-export function withSynced(obj: DatasetExportJob, synced: DesiredCondition): DesiredCondition[] {
+export function withSynced(obj: JobResource, synced: DesiredCondition): DesiredCondition[] {
   const keep = ['Ready', 'Complete', 'Failed'].map((type): DesiredCondition => {
     const c = findCondition(obj.status?.conditions, type);
     return c
@@ -55,12 +56,12 @@ export function withSynced(obj: DatasetExportJob, synced: DesiredCondition): Des
 }
 
 export function statusWith(
-  obj: DatasetExportJob,
-  fields: Partial<DatasetExportJobStatus>,
+  obj: JobResource,
+  fields: Partial<JobStatus>,
   conditions: DesiredCondition[],
   now: Date,
   clearsByItself = false,
-): DatasetExportJobStatus {
+): JobStatus {
   return {
     ...obj.status,
     ...fields,
@@ -93,7 +94,7 @@ export function withProgress(
  * A settled status written before Reconciling and Stalled existed, with them added: no AWS call is needed, and
  * without them kstatus would wait for ever on a job that failed before the upgrade.
  */
-export function withProgressAdded(obj: DatasetExportJob, now: Date): Update | undefined {
+export function withProgressAdded(obj: JobResource, now: Date): Update | undefined {
   const conditions = obj.status?.conditions;
   if (!conditions?.length || findCondition(conditions, 'Stalled')) return undefined;
   const desired = conditions.map(

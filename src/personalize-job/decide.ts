@@ -1,24 +1,24 @@
 /**
  * What to do next for a resource, from its spec and status and what AWS said: a pure function.
  */
-import type { DatasetExportJob } from '../api/types.js';
+
 import { findCondition } from '../runtime/conditions.js';
 import type { EventSpec } from '../runtime/reconcile.js';
 import { createRecorded, SETTLING_CONFLICTS, takingUp } from './adoption.js';
 import { HALTED, handled, reconcileRequest } from './annotations.js';
 import { jobConditions, statusWith, withSynced } from './conditions.js';
 import type { DecideContext, DecideSettings, Decision } from './decision.js';
+import type { JobResource, JobSpec } from './job-resource.js';
 import type { Identity, Observation } from './observation.js';
 import { errorMessage, problem, retryAfter } from './problems.js';
+import { CREATE_FAILED, TERMINAL } from './statuses.js';
 import { tagsInSync } from './tags.js';
-
-export const TERMINAL = new Set(['ACTIVE', 'CREATE FAILED']);
 
 /** An update that records the job's ARN with Synced=True: the resource now manages the job. */
 export function recordsJob(decision: Decision): boolean {
   return (
     decision.kind === 'update' &&
-    decision.status.datasetExportJobArn !== undefined &&
+    decision.status.jobArn !== undefined &&
     findCondition(decision.status.conditions, 'Synced')?.status === 'True'
   );
 }
@@ -28,12 +28,12 @@ export function recordsJob(decision: Decision): boolean {
  * another dataset's job (the spec cannot change, so nothing can make progress), and no re-read is requested.
  * A resource last seen paused is not settled: once resumed, it reads AWS again.
  */
-export function isSettled(obj: DatasetExportJob): boolean {
+export function isSettled(obj: JobResource): boolean {
   const status = obj.status;
   if (status?.observedGeneration !== obj.metadata?.generation) return false;
   if (reconcileRequest(obj) !== undefined) return false;
   if (HALTED.has(findCondition(status?.conditions, 'Synced')?.reason ?? '')) return false;
-  if (status?.datasetExportJobArn !== undefined && !tagsInSync(obj)) return false;
+  if (status?.jobArn !== undefined && !tagsInSync(obj)) return false;
   const terminal = !!status?.status && TERMINAL.has(status.status);
   return terminal || SETTLING_CONFLICTS.has(findCondition(status?.conditions, 'Synced')?.reason ?? '');
 }
@@ -44,11 +44,11 @@ const iso = (d: Date | undefined) => d?.toISOString().replace(/\.\d+Z$/, 'Z');
  * What to do next, from the resource, its identity, what AWS said and the context: a pure function, so every
  * branch is tested without servers.
  */
-export function decide(
-  obj: DatasetExportJob,
+export function decide<S extends JobSpec>(
+  obj: JobResource<S>,
   identity: Identity,
   observation: Observation,
-  settings: DecideSettings,
+  settings: DecideSettings<S>,
   context: DecideContext = {},
 ): Decision {
   const { justCreated = false, createdHere = false } = context;
@@ -68,7 +68,7 @@ export function decide(
           status: statusWith(
             obj,
             {
-              datasetExportJobArn: identity.arn,
+              jobArn: identity.arn,
               jobName: identity.jobName,
               region: identity.region,
               tags: obj.spec.tags,
@@ -78,7 +78,7 @@ export function decide(
               type: 'Synced',
               status: 'True',
               reason: 'Creating',
-              message: 'CreateDatasetExportJob succeeded',
+              message: `${settings.kind.operations.create} succeeded`,
             }),
             now,
           ),
@@ -86,12 +86,12 @@ export function decide(
           requeue: { kind: 'after', ms: settings.pollDelay(0) },
         };
       }
-      if (obj.status?.datasetExportJobArn) {
+      if (obj.status?.jobArn) {
         return problem(
           obj,
           identity,
           'JobMissing',
-          `${obj.status.datasetExportJobArn} was seen before but DescribeDatasetExportJob no longer finds it; not creating it again`,
+          `${obj.status.jobArn} was seen before but ${settings.kind.operations.describe} no longer finds it; not creating it again`,
           { kind: 'after', ms: settings.actionableRetryMs },
           now,
         );
@@ -125,31 +125,31 @@ export function decide(
       // `Created` is told by the one process whose Create AWS accepted, once: a job found after an
       // AlreadyExists answer or a restart (however it is known as this resource's) is told by its status.
       const created = (justCreated || createdHere) && !adopted;
-      if (!obj.status?.datasetExportJobArn && (adopted || created)) {
+      if (!obj.status?.jobArn && (adopted || created)) {
         events.push(
           adopted
             ? {
                 type: 'Normal',
                 reason: 'Adopted',
                 action: 'Adopt',
-                note: `Adopted existing job ${job.datasetExportJobArn}`,
+                note: `Adopted existing job ${job.arn}`,
               }
             : {
                 type: 'Normal',
                 reason: 'Created',
                 action: 'Create',
-                note: `Created ${job.datasetExportJobArn} (${job.status})`,
+                note: `Created ${job.arn} (${job.status})`,
               },
         );
       }
       // A new job's first status is told in its Created event: one event fewer per job for the API server
       // (a failure still gets its own Warning).
-      const toldInCreated = created && !obj.status?.datasetExportJobArn && job.status !== 'CREATE FAILED';
+      const toldInCreated = created && !obj.status?.jobArn && job.status !== CREATE_FAILED;
       if (obj.status?.status !== job.status && !toldInCreated) {
         const from = obj.status?.status ?? 'nothing';
         events.push({
-          type: job.status === 'CREATE FAILED' ? 'Warning' : 'Normal',
-          reason: job.status === 'CREATE FAILED' ? 'CreateFailed' : 'StatusChanged',
+          type: job.status === CREATE_FAILED ? 'Warning' : 'Normal',
+          reason: job.status === CREATE_FAILED ? 'CreateFailed' : 'StatusChanged',
           action: 'Observe',
           note: `${from} → ${job.status}${job.failureReason ? `: ${job.failureReason}` : ''}`,
         });
@@ -170,7 +170,7 @@ export function decide(
         status: statusWith(
           obj,
           {
-            datasetExportJobArn: job.datasetExportJobArn,
+            jobArn: job.arn,
             jobName: job.jobName,
             region: identity.region,
             status: job.status,

@@ -3,13 +3,14 @@
  */
 
 import type { Owner } from '../api/ownership.js';
-import type { DatasetExportJobStatus } from '../api/types.js';
 import type { EventSpec, Result } from '../runtime/reconcile.js';
+import type { JobKind } from './job-kind.js';
+import type { JobSpec, JobStatus } from './job-resource.js';
 import type { Identity, ObservedJob } from './observation.js';
 
 export type Update = {
   kind: 'update';
-  status: DatasetExportJobStatus;
+  status: JobStatus;
   events: EventSpec[];
   requeue: Result;
   /** The job runs on: what was seen of it, and how long its status may go unread. */
@@ -20,9 +21,11 @@ export type Update = {
  * Create the job; first write `record` (the status saying which job is about to be created) unless the
  * status already says so.
  */
-export type Decision = { kind: 'create'; identity: Identity; record?: DatasetExportJobStatus } | Update;
+export type Decision = { kind: 'create'; identity: Identity; record?: JobStatus } | Update;
 
-export interface DecideSettings {
+export interface DecideSettings<S extends JobSpec = JobSpec> {
+  /** The kind of job decided for: its names, its parent, the settings Create fixes. */
+  kind: JobKind<S>;
   now: Date;
   /** Poll delay for a job that has been running `ageMs`; jitter is the caller's. */
   pollDelay(ageMs: number): number;

@@ -1,11 +1,8 @@
 /**
- * The gateway to Amazon Personalize: each call's answer as an Observation, listings shared per dataset.
+ * The gateway to Amazon Personalize for one job kind: each call's answer as an Observation, listings shared per
+ * parent (dataset).
  */
 import {
-  CreateDatasetExportJobCommand,
-  type CreateDatasetExportJobCommandInput,
-  DescribeDatasetExportJobCommand,
-  ListDatasetExportJobsCommand,
   ListTagsForResourceCommand,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
@@ -15,7 +12,8 @@ import {
 import type { Logger } from 'pino';
 import { ClientPool, type ClientPoolOptions } from '../aws/client-pool.js';
 import { classifyAwsError } from '../aws/errors.js';
-import type { ExportJobApi } from './job-api.js';
+import type { JobApi } from './job-api.js';
+import type { JobCalls, JobKind } from './job-kind.js';
 import type {
   CreateResult,
   Failed,
@@ -25,13 +23,16 @@ import type {
   TagPlan,
   Tags,
 } from './observation.js';
-import { DatasetPoller } from './parent-poller.js';
+import { ParentPoller } from './parent-poller.js';
+import { CREATE_PENDING } from './statuses.js';
 
-export interface GatewayOptions extends ClientPoolOptions {
+export interface GatewayOptions<I> extends ClientPoolOptions {
+  /** The kind's calls and their names. */
+  kind: Pick<JobKind<never, I>, 'operations' | 'calls'>;
   logger: Logger;
   /** Told each call's operation and outcome (OK or the error code), for metrics. */
   count?: (operation: string, outcome: string) => void;
-  /** A dataset's listing answers lookups of jobs nobody watches for this long (ms). */
+  /** A parent's listing answers lookups of jobs nobody watches for this long (ms). */
   listFreshMs?: number;
   /** Told the key a watched job was watched with when its status moves. */
   changed?: (key: string) => void;
@@ -40,17 +41,21 @@ export interface GatewayOptions extends ClientPoolOptions {
 }
 
 /**
- * The operator's only door to Amazon Personalize: every answer turned into an Observation the reconciler
- * understands. Credentials come from the SDK's default chain and never reach a log line.
+ * The operator's only door to Amazon Personalize for one job kind: every answer turned into an Observation the
+ * reconciler understands. Credentials come from the SDK's default chain and never reach a log line.
  */
-export class ExportJobGateway implements ExportJobApi {
+export class JobGateway<I> implements JobApi<I> {
   private readonly pool: ClientPool;
-  private readonly poller: DatasetPoller;
+  private readonly poller: ParentPoller;
+  private readonly calls: JobCalls<I>;
+  private readonly operations: JobKind['operations'];
 
-  constructor(private readonly options: GatewayOptions) {
+  constructor(private readonly options: GatewayOptions<I>) {
     this.pool = new ClientPool(options);
-    this.poller = new DatasetPoller({
-      sweep: (identity, datasetArn, enough, log) => this.sweep(identity, datasetArn, enough, log),
+    this.calls = options.kind.calls;
+    this.operations = options.kind.operations;
+    this.poller = new ParentPoller({
+      sweep: (identity, parentArn, enough, log) => this.sweep(identity, parentArn, enough, log),
       changed: (key) => options.changed?.(key),
       logger: options.logger,
       freshMs: options.listFreshMs ?? 2_000,
@@ -67,83 +72,52 @@ export class ExportJobGateway implements ExportJobApi {
   }
 
   async describe(identity: Identity, log: Logger): Promise<Observation> {
+    const operation = this.operations.describe;
     try {
-      const out = await this.pool.send(identity, 'DescribeDatasetExportJob', (c, o) =>
-        c.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn: identity.arn }), o),
+      const out = await this.pool.send(identity, operation, (c, o) =>
+        this.calls.describe(c, identity.arn, o),
       );
-      this.count('DescribeDatasetExportJob', 'OK');
-      log.debug(
-        { requestId: out.$metadata.requestId, status: out.datasetExportJob?.status },
-        'described job',
-      );
-      const job = out.datasetExportJob;
-      if (!job?.status) return { kind: 'missing' };
-      return {
-        kind: 'found',
-        job: {
-          datasetExportJobArn: job.datasetExportJobArn ?? identity.arn,
-          jobName: job.jobName ?? identity.jobName,
-          datasetArn: job.datasetArn,
-          status: job.status,
-          failureReason: job.failureReason,
-          creationDateTime: job.creationDateTime,
-          lastUpdatedDateTime: job.lastUpdatedDateTime,
-          created: {
-            ingestionMode: job.ingestionMode,
-            roleArn: job.roleArn,
-            path: job.jobOutput?.s3DataDestination?.path,
-            kmsKeyArn: job.jobOutput?.s3DataDestination?.kmsKeyArn,
-          },
-        },
-      };
+      this.count(operation, 'OK');
+      log.debug({ requestId: out.requestId, status: out.job?.status }, 'described job');
+      return out.job ? { kind: 'found', job: out.job } : { kind: 'missing' };
     } catch (err) {
       if (err instanceof ResourceNotFoundException) {
-        this.count('DescribeDatasetExportJob', err.name);
+        this.count(operation, err.name);
         return { kind: 'missing' };
       }
-      return this.failed('DescribeDatasetExportJob', err, log);
+      return this.failed(operation, err, log);
     }
   }
 
-  async create(
-    identity: Identity,
-    input: CreateDatasetExportJobCommandInput,
-    log: Logger,
-  ): Promise<CreateResult> {
+  async create(identity: Identity, input: I, log: Logger): Promise<CreateResult> {
+    const operation = this.operations.create;
     try {
-      const out = await this.pool.send(identity, 'CreateDatasetExportJob', (c, o) =>
-        c.send(new CreateDatasetExportJobCommand(input), o),
-      );
-      this.count('CreateDatasetExportJob', 'OK');
-      log.info({ requestId: out.$metadata.requestId, arn: out.datasetExportJobArn }, 'created job');
+      const out = await this.pool.send(identity, operation, (c, o) => this.calls.create(c, input, o));
+      this.count(operation, 'OK');
+      log.info({ requestId: out.requestId, arn: out.arn }, 'created job');
       return {
         kind: 'created',
-        job: {
-          datasetExportJobArn: out.datasetExportJobArn ?? identity.arn,
-          jobName: input.jobName ?? identity.jobName,
-          datasetArn: input.datasetArn,
-          status: 'CREATE PENDING',
-        },
+        job: { arn: out.arn ?? identity.arn, jobName: identity.jobName, status: CREATE_PENDING },
       };
     } catch (err) {
       if (err instanceof ResourceAlreadyExistsException) {
-        this.count('CreateDatasetExportJob', err.name);
+        this.count(operation, err.name);
         return { kind: 'exists' };
       }
-      return this.failed('CreateDatasetExportJob', err, log);
+      return this.failed(operation, err, log);
     }
   }
 
-  /** The job as its dataset's listing shows it: see DatasetPoller. */
-  fromList(identity: Identity, datasetArn: string, log: Logger, maxAgeMs?: number): Promise<Observation> {
-    return this.poller.fromList(identity, datasetArn, log, maxAgeMs);
+  /** The job as its parent's listing shows it: see ParentPoller. */
+  fromList(identity: Identity, parentArn: string, log: Logger, maxAgeMs?: number): Promise<Observation> {
+    return this.poller.fromList(identity, parentArn, log, maxAgeMs);
   }
 
-  watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
-    this.poller.watch(identity, datasetArn, key, everyMs, current);
+  watch(identity: Identity, parentArn: string, key: string, everyMs: number, current: ObservedJob): void {
+    this.poller.watch(identity, parentArn, key, everyMs, current);
   }
 
-  /** Datasets being listed now or due to be: none once no watched job runs. */
+  /** Parents being listed now or due to be: none once no watched job runs. */
   polling(): number {
     return this.poller.polling;
   }
@@ -153,41 +127,32 @@ export class ExportJobGateway implements ExportJobApi {
   }
 
   /**
-   * One ListDatasetExportJobs sweep of a dataset, page by page (newest first on AWS's own console; the order
-   * is not documented), until `enough` or the last page or `listMaxPages`.
+   * One sweep of a parent's jobs, page by page (newest first on AWS's own console; the order is not
+   * documented), until `enough` or the last page or `listMaxPages`.
    */
   private async sweep(
     identity: Identity,
-    datasetArn: string,
+    parentArn: string,
     enough: (seen: ReadonlyMap<string, ObservedJob>) => boolean,
     log: Logger,
   ): Promise<Map<string, ObservedJob> | Failed> {
+    const operation = this.operations.list;
     const jobs = new Map<string, ObservedJob>();
     let nextToken: string | undefined;
     try {
       for (let page = 0; page < (this.options.listMaxPages ?? 20); page++) {
-        const out = await this.pool.send(identity, 'ListDatasetExportJobs', (c, o) =>
-          c.send(new ListDatasetExportJobsCommand({ datasetArn, maxResults: 100, nextToken }), o),
+        const out = await this.pool.send(identity, operation, (c, o) =>
+          this.calls.list(c, { parentArn, maxResults: 100, nextToken }, o),
         );
-        this.count('ListDatasetExportJobs', 'OK');
-        for (const j of out.datasetExportJobs ?? []) {
-          if (!j.datasetExportJobArn || !j.status) continue;
-          jobs.set(j.datasetExportJobArn, {
-            datasetExportJobArn: j.datasetExportJobArn,
-            jobName: j.jobName ?? '',
-            status: j.status,
-            failureReason: j.failureReason,
-            creationDateTime: j.creationDateTime,
-            lastUpdatedDateTime: j.lastUpdatedDateTime,
-          });
-        }
+        this.count(operation, 'OK');
+        for (const job of out.jobs) jobs.set(job.arn, job);
         nextToken = out.nextToken;
         if (!nextToken || enough(jobs)) break;
       }
-      log.debug({ datasetArn, jobs: jobs.size }, 'listed jobs');
+      log.debug({ parentArn, jobs: jobs.size }, 'listed jobs');
       return jobs;
     } catch (err) {
-      return this.failed('ListDatasetExportJobs', err, log);
+      return this.failed(operation, err, log);
     }
   }
 

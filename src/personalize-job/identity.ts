@@ -4,11 +4,9 @@
 
 import { createHash } from 'node:crypto';
 import { AWS, anchored } from '../api/aws-constraints.js';
-import { DATASET_ARN } from '../api/schema.js';
-import type { DatasetExportJob } from '../api/types.js';
+import type { JobKind } from './job-kind.js';
+import type { JobResource, JobSpec } from './job-resource.js';
 import type { Identity } from './observation.js';
-
-const DATASET_ARN_PATTERN = new RegExp(anchored(DATASET_ARN));
 
 /** Settings that come from the resource's namespace (annotations) and the operator's flags. */
 export interface Scope {
@@ -25,16 +23,20 @@ export interface Scope {
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
 
 /**
- * The job's identity. The account is the dataset's (a job lives beside its dataset, so no STS call is
- * needed). The region, by precedence: spec.region, the dataset ARN's region, the namespace annotation, the
- * operator's --region (itself defaulting to the SDK's AWS_REGION). spec.region must agree with the dataset.
+ * The job's identity. The account is its parent's (a job lives beside its dataset, so no STS call is
+ * needed). The region, by precedence: spec.region, the parent ARN's region, the namespace annotation, the
+ * operator's --region (itself defaulting to the SDK's AWS_REGION). spec.region must agree with the parent.
  */
-export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { invalid: string } {
-  const match = DATASET_ARN_PATTERN.exec(obj.spec.datasetArn);
+export function identityOf<S extends JobSpec>(
+  kind: JobKind<S>,
+  obj: JobResource<S>,
+  scope: Scope,
+): Identity | { invalid: string } {
+  const { parent } = kind;
+  const parentArn = parent.arn(obj.spec);
+  const match = new RegExp(anchored(parent.pattern)).exec(parentArn);
   if (!match) {
-    return {
-      invalid: `spec.datasetArn ${obj.spec.datasetArn} is not a dataset ARN (arn:<partition>:personalize:<region>:<account>:dataset/...)`,
-    };
+    return { invalid: `spec.${parent.field} ${parentArn} is not a ${parent.noun} ARN (${parent.form})` };
   }
   const [, partition, arnRegion, account] = match as unknown as [string, string, string, string];
   const region = obj.spec.region ?? (arnRegion || scope.namespaceRegion || scope.defaultRegion);
@@ -46,7 +48,7 @@ export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { in
   }
   if (arnRegion && region !== arnRegion) {
     return {
-      invalid: `spec.region ${region} differs from the dataset's region ${arnRegion}: a job is created in its dataset's region`,
+      invalid: `spec.region ${region} differs from the ${parent.noun}'s region ${arnRegion}: a job is created in its ${parent.noun}'s region`,
     };
   }
   if (scope.roleArn !== undefined && !ROLE_ARN.test(scope.roleArn)) {
@@ -63,7 +65,7 @@ export function identityOf(obj: DatasetExportJob, scope: Scope): Identity | { in
     account,
     partition,
     jobName,
-    arn: `arn:${partition}:personalize:${region}:${account}:dataset-export-job/${jobName}`,
+    arn: `arn:${partition}:personalize:${region}:${account}:${kind.arnResource}/${jobName}`,
     ...(scope.roleArn ? { roleArn: scope.roleArn } : {}),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What the AWS side tells the reconciler: where a job lives, what AWS said of it, its tags.
+ * What the AWS side tells the lifecycle: where a job lives, what AWS said of it, its tags.
  */
 import type { Caller } from '../aws/client-pool.js';
 import type { ClassifiedError } from '../aws/errors.js';
@@ -11,27 +11,26 @@ export interface Identity extends Caller {
   arn: string;
 }
 
-/** What DescribeDatasetExportJob said (or that the call failed). */
+/** What the job's Describe call said (or its parent's listing, or that the call failed). */
 export type Observation =
   | { kind: 'found'; job: ObservedJob }
   | { kind: 'missing' }
   | { kind: 'failed'; error: ClassifiedError };
 
 export interface ObservedJob {
-  datasetExportJobArn: string;
+  arn: string;
   jobName: string;
-  datasetArn?: string;
+  /** The resource the job belongs to (its dataset), when the answer tells. */
+  parentArn?: string;
   status: string;
   failureReason?: string;
   creationDateTime?: Date;
   lastUpdatedDateTime?: Date;
-  /** What the job was created with, as DescribeDatasetExportJob tells (list summaries leave it out). */
-  created?: {
-    ingestionMode?: string;
-    roleArn?: string;
-    path?: string;
-    kmsKeyArn?: string;
-  };
+  /**
+   * What the job was created with, by spec field (`roleArn`, `jobOutput.s3DataDestination.path`), as Describe
+   * tells (list summaries leave it out).
+   */
+  created?: Record<string, string | undefined>;
 }
 
 export type Tags = Record<string, string>;

@@ -1,23 +1,24 @@
 /**
- * One poller per dataset: lists its export jobs while any is in flight, as often as the most urgent needs,
- * and tells whose status moved.
+ * One poller per parent (the dataset, for export and import jobs): lists its jobs while any is in flight, as often
+ * as the most urgent needs, and tells whose status moved.
  */
 import type { Logger } from 'pino';
 import type { Failed, Identity, Observation, ObservedJob } from './observation.js';
+import { TERMINAL } from './statuses.js';
 
-/** One ListDatasetExportJobs sweep of a dataset: the jobs seen, and when. */
+/** One sweep of a parent's jobs: the jobs seen, and when. */
 export interface Listing {
   at: number;
   jobs: Map<string, ObservedJob>;
 }
 
 /**
- * Lists a dataset's jobs page by page; `enough` says, after each page, whether the jobs seen so far answer
+ * Lists a parent's jobs page by page; `enough` says, after each page, whether the jobs seen so far answer
  * every question (then the sweep stops paging).
  */
 export type Sweep = (
   identity: Identity,
-  datasetArn: string,
+  parentArn: string,
   enough: (seen: ReadonlyMap<string, ObservedJob>) => boolean,
   log: Logger,
 ) => Promise<Map<string, ObservedJob> | Failed>;
@@ -31,9 +32,9 @@ interface Watched {
   seen: string;
 }
 
-interface Dataset {
+interface Parent {
   identity: Identity;
-  datasetArn: string;
+  parentArn: string;
   /**
    * By watcher (a resource key: the poller does not know what it means), never by job: two resources naming
    * one job (one of them refused) each hold their own watch, and neither can drop or take over the other's.
@@ -47,7 +48,7 @@ interface Dataset {
   dueAt?: number;
 }
 
-export interface DatasetPollerOptions {
+export interface ParentPollerOptions {
   sweep: Sweep;
   /** Told the key of each watched job whose status moved (or that vanished from a listing). */
   changed: (key: string) => void;
@@ -61,35 +62,35 @@ export interface DatasetPollerOptions {
 const mark = (job: ObservedJob | undefined) => (job ? `${job.status}|${job.failureReason ?? ''}` : 'missing');
 
 /**
- * Reads scheduled per dataset, not per job: each watched job says how stale its status may get, the dataset is
+ * Reads scheduled per parent, not per job: each watched job says how stale its status may get, the parent is
  * listed as often as the most urgent of them needs (one listing answers all of them), paging stops once every
  * watched job is seen, and the jobs whose status moved are named to `changed`. Lookups of jobs not watched
  * (a new resource, a restart) share the latest listing while it is fresh.
  */
-export class DatasetPoller {
-  private readonly datasets = new Map<string, Dataset>();
-  /** The dataset each watcher's job is watched in, so forgetting is one lookup at any fleet size. */
-  private readonly watchedIn = new Map<string, Dataset>();
+export class ParentPoller {
+  private readonly parents = new Map<string, Parent>();
+  /** The parent each watcher's job is watched in, so forgetting is one lookup at any fleet size. */
+  private readonly watchedIn = new Map<string, Parent>();
   private readonly now: () => number;
 
-  constructor(private readonly options: DatasetPollerOptions) {
+  constructor(private readonly options: ParentPollerOptions) {
     this.now = options.now ?? Date.now;
   }
 
   /** The job as a listing no older than `maxAgeMs` shows it (`missing` when that listing lacks it). */
   async fromList(
     identity: Identity,
-    datasetArn: string,
+    parentArn: string,
     log: Logger,
     maxAgeMs?: number,
   ): Promise<Observation> {
-    const dataset = this.dataset(identity, datasetArn);
-    const fresh = dataset.listing && this.now() - dataset.listing.at <= (maxAgeMs ?? this.options.freshMs);
-    const listing = fresh ? dataset.listing! : await this.list(dataset, log);
-    this.dropIfIdle(dataset);
+    const parent = this.parent(identity, parentArn);
+    const fresh = parent.listing && this.now() - parent.listing.at <= (maxAgeMs ?? this.options.freshMs);
+    const listing = fresh ? parent.listing! : await this.list(parent, log);
+    this.dropIfIdle(parent);
     if ('kind' in listing) return listing;
     const job = listing.jobs.get(identity.arn);
-    return job ? { kind: 'found', job: { ...job, datasetArn } } : { kind: 'missing' };
+    return job ? { kind: 'found', job: { ...job, parentArn } } : { kind: 'missing' };
   }
 
   /**
@@ -97,101 +98,101 @@ export class DatasetPoller {
    * `current` (what its watcher shows now). A watcher watches one job: watching again replaces its earlier
    * terms, wherever they were.
    */
-  watch(identity: Identity, datasetArn: string, key: string, everyMs: number, current: ObservedJob): void {
-    const dataset = this.dataset(identity, datasetArn);
+  watch(identity: Identity, parentArn: string, key: string, everyMs: number, current: ObservedJob): void {
+    const parent = this.parent(identity, parentArn);
     const before = this.watchedIn.get(key);
-    if (before && before !== dataset && before.watched.delete(key)) this.schedule(before);
-    dataset.watched.set(key, { arn: identity.arn, everyMs, seen: mark(current) });
-    this.watchedIn.set(key, dataset);
-    this.schedule(dataset);
+    if (before && before !== parent && before.watched.delete(key)) this.schedule(before);
+    parent.watched.set(key, { arn: identity.arn, everyMs, seen: mark(current) });
+    this.watchedIn.set(key, parent);
+    this.schedule(parent);
   }
 
   /** The watcher `key` needs no more listing (it is gone, refused, or its job finished); others keep theirs. */
   forget(key: string): void {
-    const dataset = this.watchedIn.get(key);
+    const parent = this.watchedIn.get(key);
     this.watchedIn.delete(key);
-    if (dataset?.watched.delete(key)) this.schedule(dataset);
+    if (parent?.watched.delete(key)) this.schedule(parent);
   }
 
-  /** Datasets with a listing running or due: none once every watched job has finished (nothing lists then). */
+  /** Parents with a listing running or due: none once every watched job has finished (nothing lists then). */
   get polling(): number {
     let n = 0;
-    for (const dataset of this.datasets.values()) if (dataset.watched.size || dataset.sweeping) n++;
+    for (const parent of this.parents.values()) if (parent.watched.size || parent.sweeping) n++;
     return n;
   }
 
   stop(): void {
-    for (const dataset of this.datasets.values()) clearTimeout(dataset.timer);
-    this.datasets.clear();
+    for (const parent of this.parents.values()) clearTimeout(parent.timer);
+    this.parents.clear();
     this.watchedIn.clear();
   }
 
-  private keyOf(identity: Identity, datasetArn: string): string {
-    return `${identity.account}|${identity.region}|${identity.roleArn ?? ''}|${datasetArn}`;
+  private keyOf(identity: Identity, parentArn: string): string {
+    return `${identity.account}|${identity.region}|${identity.roleArn ?? ''}|${parentArn}`;
   }
 
-  private dataset(identity: Identity, datasetArn: string): Dataset {
-    const key = this.keyOf(identity, datasetArn);
-    let dataset = this.datasets.get(key);
-    if (!dataset) {
-      dataset = { identity, datasetArn, watched: new Map() };
-      this.datasets.set(key, dataset);
+  private parent(identity: Identity, parentArn: string): Parent {
+    const key = this.keyOf(identity, parentArn);
+    let parent = this.parents.get(key);
+    if (!parent) {
+      parent = { identity, parentArn, watched: new Map() };
+      this.parents.set(key, parent);
     }
-    return dataset;
+    return parent;
   }
 
   /**
-   * A dataset with nothing in flight keeps no memory once its listing is stale: a fresh one is kept only until
+   * A parent with nothing in flight keeps no memory once its listing is stale: a fresh one is kept only until
    * it goes stale (a listing may hold thousands of jobs).
    */
-  private dropIfIdle(dataset: Dataset): void {
-    if (dataset.watched.size || dataset.sweeping) return;
-    const freshForMs = dataset.listing ? dataset.listing.at + this.options.freshMs - this.now() : 0;
-    if (freshForMs < 0 || !dataset.listing) {
-      clearTimeout(dataset.timer);
-      this.datasets.delete(this.keyOf(dataset.identity, dataset.datasetArn));
+  private dropIfIdle(parent: Parent): void {
+    if (parent.watched.size || parent.sweeping) return;
+    const freshForMs = parent.listing ? parent.listing.at + this.options.freshMs - this.now() : 0;
+    if (freshForMs < 0 || !parent.listing) {
+      clearTimeout(parent.timer);
+      this.parents.delete(this.keyOf(parent.identity, parent.parentArn));
       return;
     }
-    if (dataset.timer) return;
-    dataset.timer = setTimeout(() => {
-      dataset.timer = undefined;
-      this.dropIfIdle(dataset);
+    if (parent.timer) return;
+    parent.timer = setTimeout(() => {
+      parent.timer = undefined;
+      this.dropIfIdle(parent);
     }, freshForMs + 1);
-    dataset.timer.unref?.();
+    parent.timer.unref?.();
   }
 
-  /** Concurrent requests for one dataset share one sweep. */
-  private list(dataset: Dataset, log: Logger): Promise<Listing | Failed> {
-    if (dataset.sweeping) return dataset.sweeping;
+  /** Concurrent requests for one parent share one sweep. */
+  private list(parent: Parent, log: Logger): Promise<Listing | Failed> {
+    if (parent.sweeping) return parent.sweeping;
     const enough = (seen: ReadonlyMap<string, ObservedJob>) =>
-      dataset.watched.size > 0 && [...dataset.watched.values()].every(({ arn }) => seen.has(arn));
-    dataset.sweptAt = this.now();
+      parent.watched.size > 0 && [...parent.watched.values()].every(({ arn }) => seen.has(arn));
+    parent.sweptAt = this.now();
     const sweeping = this.options
-      .sweep(dataset.identity, dataset.datasetArn, enough, log)
+      .sweep(parent.identity, parent.parentArn, enough, log)
       .then((jobs): Listing | Failed => {
         if ('kind' in jobs) return jobs;
         const listing = { at: this.now(), jobs };
-        dataset.listing = listing;
-        this.report(dataset, listing);
+        parent.listing = listing;
+        this.report(parent, listing);
         return listing;
       })
       .finally(() => {
-        dataset.sweeping = undefined;
-        this.schedule(dataset);
+        parent.sweeping = undefined;
+        this.schedule(parent);
       });
-    dataset.sweeping = sweeping;
+    parent.sweeping = sweeping;
     return sweeping;
   }
 
   /** Tells the watchers of jobs that moved; a job seen finished needs no more listing. */
-  private report(dataset: Dataset, listing: Listing): void {
-    for (const [key, watched] of dataset.watched) {
+  private report(parent: Parent, listing: Listing): void {
+    for (const [key, watched] of parent.watched) {
       const job = listing.jobs.get(watched.arn);
       const seen = mark(job);
       if (seen === watched.seen) continue;
       watched.seen = seen;
-      if (job && (job.status === 'ACTIVE' || job.status === 'CREATE FAILED')) {
-        dataset.watched.delete(key);
+      if (job && TERMINAL.has(job.status)) {
+        parent.watched.delete(key);
         this.watchedIn.delete(key);
       }
       this.options.changed(key);
@@ -199,25 +200,25 @@ export class DatasetPoller {
   }
 
   /** Lists again when the most urgent watched job needs it, counted from the last sweep. */
-  private schedule(dataset: Dataset): void {
-    if (dataset.sweeping) return;
-    if (!dataset.watched.size) {
-      clearTimeout(dataset.timer);
-      dataset.timer = undefined;
-      dataset.dueAt = undefined;
-      this.dropIfIdle(dataset);
+  private schedule(parent: Parent): void {
+    if (parent.sweeping) return;
+    if (!parent.watched.size) {
+      clearTimeout(parent.timer);
+      parent.timer = undefined;
+      parent.dueAt = undefined;
+      this.dropIfIdle(parent);
       return;
     }
-    const everyMs = Math.min(...[...dataset.watched.values()].map((w) => w.everyMs));
-    const dueAt = Math.max(this.now(), (dataset.sweptAt ?? this.now()) + everyMs);
-    if (dataset.timer && dataset.dueAt !== undefined && dataset.dueAt <= dueAt) return;
-    clearTimeout(dataset.timer);
-    dataset.dueAt = dueAt;
-    dataset.timer = setTimeout(() => {
-      dataset.timer = undefined;
-      dataset.dueAt = undefined;
-      void this.list(dataset, this.options.logger.child({ datasetArn: dataset.datasetArn }));
+    const everyMs = Math.min(...[...parent.watched.values()].map((w) => w.everyMs));
+    const dueAt = Math.max(this.now(), (parent.sweptAt ?? this.now()) + everyMs);
+    if (parent.timer && parent.dueAt !== undefined && parent.dueAt <= dueAt) return;
+    clearTimeout(parent.timer);
+    parent.dueAt = dueAt;
+    parent.timer = setTimeout(() => {
+      parent.timer = undefined;
+      parent.dueAt = undefined;
+      void this.list(parent, this.options.logger.child({ parentArn: parent.parentArn }));
     }, dueAt - this.now());
-    dataset.timer.unref?.();
+    parent.timer.unref?.();
   }
 }

@@ -3,17 +3,17 @@
  * new problem, and when to try again.
  */
 
-import type { DatasetExportJob, DatasetExportJobStatus } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import { type DesiredCondition, findCondition } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { statusWith, withSynced } from './conditions.js';
 import type { DecideSettings, Update } from './decision.js';
+import type { JobResource, JobStatus } from './job-resource.js';
 import type { Identity } from './observation.js';
 
 /** Warning event and Synced=False for a problem, emitted only when the reason or message is new. */
 export function problem(
-  obj: DatasetExportJob,
+  obj: JobResource,
   identity: Partial<Identity>,
   reason: string,
   message: string,
@@ -24,7 +24,7 @@ export function problem(
   const kept = repeatedProblem(obj, reason, message);
   const synced: DesiredCondition = { type: 'Synced', status: 'False', reason, message: kept ?? message };
   const repeated = kept !== undefined;
-  const fields: Partial<DatasetExportJobStatus> = {
+  const fields: Partial<JobStatus> = {
     ...(identity.jobName ? { jobName: identity.jobName } : {}),
     ...(identity.region ? { region: identity.region } : {}),
   };
@@ -36,7 +36,7 @@ export function problem(
   };
 }
 
-export function invalidSpec(obj: DatasetExportJob, message: string, now: Date): Update {
+export function invalidSpec(obj: JobResource, message: string, now: Date): Update {
   return problem(obj, {}, 'InvalidSpec', message, { kind: 'none' }, now);
 }
 
@@ -50,7 +50,7 @@ const withoutRequestId = (message: string) => message.replace(/ \(request [^)]*\
  * The Synced message already shown when the same problem is back, differing at most in AWS's request ID:
  * kept as it is, so a retry of one error writes no status and records no second event.
  */
-export function repeatedProblem(obj: DatasetExportJob, reason: string, message: string): string | undefined {
+export function repeatedProblem(obj: JobResource, reason: string, message: string): string | undefined {
   const old = findCondition(obj.status?.conditions, 'Synced');
   const same =
     old?.status === 'False' &&

@@ -7,18 +7,18 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { isOwnerTag, ownerTags } from '../api/ownership.js';
-import type { DatasetExportJob } from '../api/types.js';
 import type { ClassifiedError } from '../aws/errors.js';
 import { findCondition, mergeConditions } from '../runtime/conditions.js';
 import type { Result } from '../runtime/reconcile.js';
 import { withProgress } from './conditions.js';
 import type { DecideSettings, Update } from './decision.js';
-import type { ExportJobApi } from './job-api.js';
+import type { JobApi } from './job-api.js';
+import type { JobResource } from './job-resource.js';
 import type { Identity, TagPlan, Tags } from './observation.js';
 import { errorMessage, repeatedProblem, retryAfter } from './problems.js';
 
 /** An update for a job that exists and was read without error, whose tags the spec wants changed. */
-export function needsTagSync(obj: DatasetExportJob, update: Update): boolean {
+export function needsTagSync(obj: JobResource, update: Update): boolean {
   const { status } = update;
   return (
     status.status !== undefined &&
@@ -45,7 +45,7 @@ export function tagPlan(
 }
 
 /** The update once AWS has spec.tags: status records them, and an event says what changed. */
-export function tagsApplied(obj: DatasetExportJob, update: Update, plan: TagPlan): Update {
+export function tagsApplied(obj: JobResource, update: Update, plan: TagPlan): Update {
   // The owner tags are the operator's bookkeeping; the Adopted or Created event already tells of them.
   const set = Object.keys(plan.set)
     .filter((key) => !isOwnerTag(key))
@@ -71,7 +71,7 @@ export function tagsApplied(obj: DatasetExportJob, update: Update, plan: TagPlan
  * failed, status.tags stays as it was so the next reconcile tries again.
  */
 export function tagsFailed(
-  obj: DatasetExportJob,
+  obj: JobResource,
   update: Update,
   error: ClassifiedError,
   settings: DecideSettings,
@@ -113,7 +113,7 @@ function soonest(a: Result, b: Result): Result {
 }
 
 /** Whether AWS already has spec.tags, as far as status.tags knows; no tags on either side is in sync. */
-export function tagsInSync(obj: DatasetExportJob): boolean {
+export function tagsInSync(obj: JobResource): boolean {
   return isDeepStrictEqual(obj.spec.tags ?? {}, obj.status?.tags ?? {});
 }
 
@@ -122,8 +122,8 @@ export function tagsInSync(obj: DatasetExportJob): boolean {
  * differs, and returns `update` with the outcome (status.tags and an event, or the failure in Synced).
  */
 export async function syncTags(
-  api: Pick<ExportJobApi, 'tags' | 'retag'>,
-  obj: DatasetExportJob,
+  api: Pick<JobApi, 'tags' | 'retag'>,
+  obj: JobResource,
   identity: Identity,
   update: Update,
   known: Tags | undefined,

@@ -2,15 +2,15 @@
  * A namespace's AWS settings, and what they refuse before any AWS call: an unreadable namespace (its role
  * cannot be known, so no call is made with the operator's own identity instead) or a role the operator requires.
  */
-import { ADOPTION_ANNOTATION, REGION_ANNOTATION, ROLE_ANNOTATION } from '../api/schema.js';
-import type { DatasetExportJob } from '../api/types.js';
+import { ADOPTION_ANNOTATION, REGION_ANNOTATION, ROLE_ANNOTATION } from '../api/annotations.js';
 import type { NamespaceAnnotations } from '../runtime/namespace-annotations.js';
 import type { DecideSettings, Update } from './decision.js';
 import type { Scope } from './identity.js';
+import type { JobResource } from './job-resource.js';
 import { problem } from './problems.js';
 
 export function scopeRefusal(
-  obj: DatasetExportJob,
+  obj: JobResource,
   scope: Omit<Scope, 'defaultRegion'>,
   requireNamespaceRole: boolean,
   settings: Pick<DecideSettings, 'now' | 'actionableRetryMs'>,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createInput } from '../../src/kinds/dataset-export-job/create-input.js';
+import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
+import { createRequest } from '../../src/personalize-job/create-request.js';
 import { DATASET, identity, resource } from '../support/decide-fixtures.js';
 
-describe('createInput', () => {
+describe('createRequest', () => {
   it('sends the spec with PUT made explicit and tags as AWS pairs, with the owner tags', () => {
     const r = resource({ spec: { ...resource().spec, tags: { team: 'ml' } } });
-    expect(createInput(r, identity)).toEqual({
+    expect(createRequest(exportJob, r, identity)).toEqual({
       jobName: identity.jobName,
       datasetArn: DATASET,
       ingestionMode: 'PUT',

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Failed, Identity, ObservedJob } from '../../src/personalize-job/observation.js';
-import { DatasetPoller, type Sweep } from '../../src/personalize-job/parent-poller.js';
+import { ParentPoller, type Sweep } from '../../src/personalize-job/parent-poller.js';
 
 const log = pino({ level: 'silent' });
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/g/ITEMS';
@@ -13,7 +13,7 @@ const identity = (name: string): Identity => ({
   arn: `arn:aws:personalize:us-east-1:123456789012:dataset-export-job/${name}`,
 });
 const job = (name: string, status: string): ObservedJob => ({
-  datasetExportJobArn: identity(name).arn,
+  arn: identity(name).arn,
   jobName: name,
   status,
 });
@@ -29,7 +29,7 @@ function fakeAws() {
     const newest = [...jobs].reverse();
     for (let i = 0; i < newest.length; i += 2) {
       aws.pages++;
-      for (const j of newest.slice(i, i + 2)) seen.set(j.datasetExportJobArn, { ...j });
+      for (const j of newest.slice(i, i + 2)) seen.set(j.arn, { ...j });
       if (enough(seen)) break;
     }
     return seen;
@@ -42,14 +42,14 @@ function fakeAws() {
   return { aws, sweep, set };
 }
 
-describe('DatasetPoller', () => {
+describe('ParentPoller', () => {
   beforeEach(() => vi.useFakeTimers({ now: 0 }));
   afterEach(() => vi.useRealTimers());
 
   it('lists a dataset as often as its most urgent job needs, once for all, and only while jobs run', async () => {
     const { aws, sweep, set } = fakeAws();
     const changed: string[] = [];
-    const poller = new DatasetPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
+    const poller = new ParentPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
     set('young', 'CREATE PENDING');
     set('old', 'CREATE IN_PROGRESS');
     poller.watch(identity('old'), DATASET, 'ns/old', 30_000, job('old', 'CREATE IN_PROGRESS'));
@@ -76,7 +76,7 @@ describe('DatasetPoller', () => {
 
   it('stops paging once every watched job is seen', async () => {
     const { aws, sweep, set } = fakeAws();
-    const poller = new DatasetPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
+    const poller = new ParentPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
     for (let i = 0; i < 10; i++) set(`done-${i}`, 'ACTIVE');
     set('running', 'CREATE IN_PROGRESS');
     poller.watch(identity('running'), DATASET, 'ns/running', 5_000, job('running', 'CREATE IN_PROGRESS'));
@@ -89,14 +89,14 @@ describe('DatasetPoller', () => {
 
   it('answers lookups from a fresh listing, shares a sweep between concurrent lookups, and tells a missing job', async () => {
     const { aws, sweep, set } = fakeAws();
-    const poller = new DatasetPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
+    const poller = new ParentPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
     set('a', 'CREATE PENDING');
     const [a, b] = await Promise.all([
       poller.fromList(identity('a'), DATASET, log),
       poller.fromList(identity('b'), DATASET, log),
     ]);
     expect(aws.sweeps).toBe(1);
-    expect(a).toMatchObject({ kind: 'found', job: { status: 'CREATE PENDING', datasetArn: DATASET } });
+    expect(a).toMatchObject({ kind: 'found', job: { status: 'CREATE PENDING', parentArn: DATASET } });
     expect(b).toEqual({ kind: 'missing' });
     await vi.advanceTimersByTimeAsync(1_500);
     await poller.fromList(identity('a'), DATASET, log);
@@ -118,7 +118,7 @@ describe('DatasetPoller', () => {
   it('wakes the watcher of a job that vanished from a complete listing, and never spins on failures', async () => {
     const { aws, sweep, set } = fakeAws();
     const changed: string[] = [];
-    const poller = new DatasetPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
+    const poller = new ParentPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
     set('other', 'ACTIVE');
     poller.watch(identity('gone'), DATASET, 'ns/gone', 5_000, job('gone', 'CREATE PENDING'));
     await vi.advanceTimersByTimeAsync(5_000);
@@ -140,7 +140,7 @@ describe('DatasetPoller', () => {
   });
   it('forgets a job in the one dataset that lists it, and moves it when it is watched under another identity', async () => {
     const { aws, sweep, set } = fakeAws();
-    const poller = new DatasetPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
+    const poller = new ParentPoller({ sweep, changed: () => undefined, logger: log, freshMs: 2_000 });
     set('moved', 'CREATE IN_PROGRESS');
     poller.watch(identity('moved'), DATASET, 'ns/moved', 5_000, job('moved', 'CREATE IN_PROGRESS'));
     // The namespace now names a role: the same job is listed with that role's credentials from now on.
@@ -158,7 +158,7 @@ describe('DatasetPoller', () => {
   it("a second resource naming another's job (refused) neither takes over nor drops the first one's watch", async () => {
     const { aws, sweep, set } = fakeAws();
     const changed: string[] = [];
-    const poller = new DatasetPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
+    const poller = new ParentPoller({ sweep, changed: (k) => changed.push(k), logger: log, freshMs: 2_000 });
     set('shared', 'CREATE PENDING');
     poller.watch(identity('shared'), DATASET, 'a/owner', 5_000, job('shared', 'CREATE PENDING'));
     // The copycat in another namespace watches the same job under its own key, then is refused and forgets.

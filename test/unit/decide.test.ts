@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
 import { decide, isSettled } from '../../src/personalize-job/decide.js';
 import { identityOf } from '../../src/personalize-job/identity.js';
 import type { Identity, ObservedJob } from '../../src/personalize-job/observation.js';
@@ -25,7 +26,7 @@ describe('decide', () => {
       jobName: identity.jobName,
       createRequested: { jobName: identity.jobName, at: '2026-11-28T12:00:00Z' },
     });
-    expect(record).not.toHaveProperty('datasetExportJobArn');
+    expect(record).not.toHaveProperty('jobArn');
     expect(record?.conditions?.find((c) => c.type === 'Synced')).toMatchObject({ reason: 'Creating' });
     // Recorded already (a Create that failed, retried): no second write before the call.
     expect(decide(resource({ status: record }), identity, { kind: 'missing' }, settings)).toEqual({
@@ -35,7 +36,7 @@ describe('decide', () => {
   });
 
   it('never creates again once an ARN was recorded', () => {
-    const seen = resource({ status: { datasetExportJobArn: identity.arn } });
+    const seen = resource({ status: { jobArn: identity.arn } });
     const d = update(decide(seen, identity, { kind: 'missing' }, settings));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'JobMissing' });
     expect(d.requeue).toEqual({ kind: 'after', ms: 300_000 });
@@ -49,7 +50,7 @@ describe('decide', () => {
     );
     expect(d.status).toMatchObject({
       status: 'CREATE PENDING',
-      datasetExportJobArn: identity.arn,
+      jobArn: identity.arn,
       jobName: identity.jobName,
       observedGeneration: 1,
       creationDateTime: '2026-11-28T11:59:00Z',
@@ -125,12 +126,12 @@ describe('decide', () => {
 
   it('adopts a job under a chosen name that it did not create', () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'legacy' } });
-    const id = identityOf(named, {}) as Identity;
+    const id = identityOf(exportJob, named, {}) as Identity;
     const d = update(
       decide(
         named,
         id,
-        { kind: 'found', job: job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn }) },
+        { kind: 'found', job: job('ACTIVE', { jobName: 'legacy', arn: id.arn }) },
         settings,
         allowed,
       ),
@@ -140,17 +141,17 @@ describe('decide', () => {
 
   it('adopts a job the operator did not create only where adoption is allowed', () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'legacy' } });
-    const id = identityOf(named, {}) as Identity;
+    const id = identityOf(exportJob, named, {}) as Identity;
     const found = {
       kind: 'found',
-      job: job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn }),
+      job: job('ACTIVE', { jobName: 'legacy', arn: id.arn }),
     } as const;
     const d = update(decide(named, id, found, settings));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'AdoptionNotAllowed' });
     expect(cond(d, 'Synced')?.message).toMatch(
       /personalize\.ops\.dev\/allow-adoption: "true" on the Namespace, or for all with the operator flag --allow-adoption/,
     );
-    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(d.status.jobArn).toBeUndefined();
     expect(d.status.status).toBeUndefined();
     expect(d.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
     expect(cond(d, 'Stalled')?.status).toBe('True');
@@ -163,10 +164,10 @@ describe('decide', () => {
 
   it("never adopts or reads out another namespace's job, and knows its own by its record, not by its tags", () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'theirs' } });
-    const id = identityOf(named, {}) as Identity;
+    const id = identityOf(exportJob, named, {}) as Identity;
     const found = {
       kind: 'found',
-      job: job('ACTIVE', { jobName: 'theirs', datasetExportJobArn: id.arn }),
+      job: job('ACTIVE', { jobName: 'theirs', arn: id.arn }),
     } as const;
     const elsewhere = { namespace: 'team-a', name: 'export', uid: 'uid-a' };
     const d = update(decide(named, id, found, settings, { owner: elsewhere, adoptionAllowed: true }));
@@ -175,7 +176,7 @@ describe('decide', () => {
       /^The job theirs belongs to a DatasetExportJob in namespace team-a /,
     );
     expect(d.status).not.toHaveProperty('status');
-    expect(d.status).not.toHaveProperty('datasetExportJobArn');
+    expect(d.status).not.toHaveProperty('jobArn');
     expect(d.status).not.toHaveProperty('creationDateTime');
     expect(d.requeue).toEqual({ kind: 'none' });
     expect(isSettled(resource({ ...named, status: d.status }))).toBe(true);
@@ -183,14 +184,14 @@ describe('decide', () => {
     const mine = { namespace: 'ml', name: 'job', uid: 'uid-1' };
     const forged = update(decide(named, id, found, settings, { owner: mine }));
     expect(cond(forged, 'Synced')?.reason).toBe('AdoptionNotAllowed');
-    expect(forged.status.datasetExportJobArn).toBeUndefined();
+    expect(forged.status.jobArn).toBeUndefined();
     // Recorded before its Create (whose answer, or the status write after it, was lost): its own, no opt-in,
     // and no second Created event (the process that created it told it, or is gone).
     const record = { createRequested: { jobName: 'theirs', at: '2026-11-28T11:58:00Z' } };
     const recovered = update(
       decide(resource({ ...named, status: record }), id, found, settings, { owner: mine }),
     );
-    expect(recovered.status).toMatchObject({ status: 'ACTIVE', datasetExportJobArn: id.arn });
+    expect(recovered.status).toMatchObject({ status: 'ACTIVE', jobArn: id.arn });
     expect(recovered.events.map((e) => e.reason)).toEqual(['StatusChanged']);
   });
 
@@ -204,14 +205,14 @@ describe('decide', () => {
         },
       },
     });
-    const id = identityOf(named, {}) as Identity;
+    const id = identityOf(exportJob, named, {}) as Identity;
     const existing = (created: ObservedJob['created']) =>
-      job('ACTIVE', { jobName: 'legacy', datasetExportJobArn: id.arn, created });
+      job('ACTIVE', { jobName: 'legacy', arn: id.arn, created });
     const same = {
       ingestionMode: 'PUT',
       roleArn: named.spec.roleArn,
-      path: 's3://b/',
-      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+      'jobOutput.s3DataDestination.path': 's3://b/',
+      'jobOutput.s3DataDestination.kmsKeyArn': 'arn:aws:kms:us-east-1:123456789012:key/k',
     };
     const adopted = update(decide(named, id, { kind: 'found', job: existing(same) }, settings, allowed));
     expect(adopted.events[0]).toMatchObject({ reason: 'Adopted' });
@@ -220,7 +221,13 @@ describe('decide', () => {
       decide(
         named,
         id,
-        { kind: 'found', job: existing({ path: 's3://b/', kmsKeyArn: same.kmsKeyArn }) },
+        {
+          kind: 'found',
+          job: existing({
+            'jobOutput.s3DataDestination.path': 's3://b/',
+            'jobOutput.s3DataDestination.kmsKeyArn': same['jobOutput.s3DataDestination.kmsKeyArn'],
+          }),
+        },
         settings,
         allowed,
       ),
@@ -231,7 +238,12 @@ describe('decide', () => {
     const summary = update(decide(named, id, { kind: 'found', job: existing(undefined) }, settings, allowed));
     expect(cond(summary, 'Synced')?.reason).toBe('SpecMismatch');
 
-    const other = { ...same, ingestionMode: 'BULK', path: 's3://elsewhere/', kmsKeyArn: undefined };
+    const other = {
+      ...same,
+      ingestionMode: 'BULK',
+      'jobOutput.s3DataDestination.path': 's3://elsewhere/',
+      'jobOutput.s3DataDestination.kmsKeyArn': undefined,
+    };
     const d = update(decide(named, id, { kind: 'found', job: existing(other) }, settings, allowed));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'SpecMismatch' });
     expect(cond(d, 'Synced')?.message).toBe(
@@ -242,7 +254,7 @@ describe('decide', () => {
     );
     expect(d.events).toMatchObject([{ type: 'Warning', reason: 'SpecMismatch' }]);
     expect(d.requeue).toEqual({ kind: 'none' });
-    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(d.status.jobArn).toBeUndefined();
     expect(isSettled(resource({ ...named, status: d.status }))).toBe(true);
 
     // A forged job under the name this resource recorded, carrying its own owner tags and UID, with another
@@ -264,7 +276,7 @@ describe('decide', () => {
     ).toMatchObject({
       reason: 'Created',
     });
-    const recorded = resource({ ...named, status: { datasetExportJobArn: id.arn, observedGeneration: 1 } });
+    const recorded = resource({ ...named, status: { jobArn: id.arn, observedGeneration: 1 } });
     expect(
       cond(update(decide(recorded, id, { kind: 'found', job: existing(other) }, settings)), 'Synced')?.status,
     ).toBe('True');
@@ -272,17 +284,17 @@ describe('decide', () => {
 
   it('does not adopt a job another resource manages, and keeps checking in case that one goes', () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'shared' } });
-    const id = identityOf(named, {}) as Identity;
+    const id = identityOf(exportJob, named, {}) as Identity;
     const found = {
       kind: 'found',
-      job: job('ACTIVE', { jobName: 'shared', datasetExportJobArn: id.arn }),
+      job: job('ACTIVE', { jobName: 'shared', arn: id.arn }),
     } as const;
     const d = update(decide(named, id, found, settings, { claimedBy: 'ml/first', ...allowed }));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'AlreadyManaged' });
     expect(cond(d, 'Synced')?.message).toMatch(
       /^The job shared is already managed by DatasetExportJob ml\/first: /,
     );
-    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(d.status.jobArn).toBeUndefined();
     expect(d.requeue).toEqual({ kind: 'after', ms: settings.actionableRetryMs });
     expect(isSettled(resource({ ...named, status: d.status }))).toBe(false);
     // Once nobody else claims it, it is adopted.
@@ -292,12 +304,12 @@ describe('decide', () => {
   });
 
   it('stops for good with NameConflict when the name belongs to another dataset', () => {
-    const other = job('ACTIVE', { datasetArn: DATASET.replace('ITEMS', 'USERS') });
+    const other = job('ACTIVE', { parentArn: DATASET.replace('ITEMS', 'USERS') });
     const d = update(decide(resource(), identity, { kind: 'found', job: other }, settings));
     expect(cond(d, 'Synced')).toMatchObject({ status: 'False', reason: 'NameConflict' });
     expect(cond(d, 'Synced')?.message).toMatch(/create a new DatasetExportJob with another spec.jobName/);
     expect(d.requeue).toEqual({ kind: 'none' });
-    expect(d.status.datasetExportJobArn).toBeUndefined();
+    expect(d.status.jobArn).toBeUndefined();
   });
 
   it('backs off on transient errors and retries actionable ones slowly, with the AWS message', () => {
@@ -365,7 +377,7 @@ describe('isSettled', () => {
         identity,
         {
           kind: 'found',
-          job: job('ACTIVE', { datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset/x/USERS' }),
+          job: job('ACTIVE', { parentArn: 'arn:aws:personalize:us-east-1:123456789012:dataset/x/USERS' }),
         },
         settings,
       ),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AWS, anchored } from '../../src/api/aws-constraints.js';
+import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
 import { derivedJobName, identityOf } from '../../src/personalize-job/identity.js';
 import type { Identity } from '../../src/personalize-job/observation.js';
 import { identity, resource } from '../support/decide-fixtures.js';
@@ -13,28 +14,34 @@ describe('identityOf', () => {
   });
   it('uses spec.jobName when given', () => {
     const named = resource({ spec: { ...resource().spec, jobName: 'mine' } });
-    expect((identityOf(named, {}) as Identity).jobName).toBe('mine');
+    expect((identityOf(exportJob, named, {}) as Identity).jobName).toBe('mine');
   });
   it('takes the region by precedence and the role from the namespace', () => {
     const noRegion = resource({
       spec: { ...resource().spec, datasetArn: 'arn:aws:personalize::123456789012:dataset/demo/ITEMS' },
     });
-    expect(identityOf(noRegion, { namespaceRegion: 'eu-west-1', defaultRegion: 'us-west-2' })).toMatchObject({
+    expect(
+      identityOf(exportJob, noRegion, { namespaceRegion: 'eu-west-1', defaultRegion: 'us-west-2' }),
+    ).toMatchObject({
       region: 'eu-west-1',
     });
-    expect(identityOf(noRegion, { defaultRegion: 'us-west-2' })).toMatchObject({ region: 'us-west-2' });
-    expect(identityOf(noRegion, {})).toEqual({ invalid: expect.stringMatching(/^no region/) });
-    expect(identityOf(resource(), { namespaceRegion: 'eu-west-1' })).toMatchObject({ region: 'us-east-1' });
+    expect(identityOf(exportJob, noRegion, { defaultRegion: 'us-west-2' })).toMatchObject({
+      region: 'us-west-2',
+    });
+    expect(identityOf(exportJob, noRegion, {})).toEqual({ invalid: expect.stringMatching(/^no region/) });
+    expect(identityOf(exportJob, resource(), { namespaceRegion: 'eu-west-1' })).toMatchObject({
+      region: 'us-east-1',
+    });
     const role = 'arn:aws:iam::210987654321:role/team-a';
-    expect(identityOf(resource(), { roleArn: role })).toMatchObject({ roleArn: role });
-    expect(identityOf(resource(), { roleArn: 'team-a' })).toEqual({
+    expect(identityOf(exportJob, resource(), { roleArn: role })).toMatchObject({ roleArn: role });
+    expect(identityOf(exportJob, resource(), { roleArn: 'team-a' })).toEqual({
       invalid: expect.stringMatching(/role-arn is not an IAM role ARN/),
     });
   });
 
   it('refuses a spec.region that differs from the dataset region', () => {
     const wrong = resource({ spec: { ...resource().spec, region: 'eu-west-1' } });
-    expect(identityOf(wrong, {})).toEqual({
+    expect(identityOf(exportJob, wrong, {})).toEqual({
       invalid: expect.stringMatching(/spec.region eu-west-1 differs from the dataset's region us-east-1/),
     });
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
+import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
 import { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { invalidAnnotation, paused } from '../../src/personalize-job/annotations.js';
@@ -13,7 +14,12 @@ import { identityOf } from '../../src/personalize-job/identity.js';
 import type { Identity, Observation, ObservedJob } from '../../src/personalize-job/observation.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
-const settings: DecideSettings = { now, pollDelay: () => 1000, actionableRetryMs: 300_000 };
+const settings: DecideSettings<DatasetExportJob['spec']> = {
+  kind: exportJob,
+  now,
+  pollDelay: () => 1000,
+  actionableRetryMs: 300_000,
+};
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
 const resource: DatasetExportJob = {
   apiVersion: 'personalize.ops.dev/v1alpha1',
@@ -25,13 +31,13 @@ const resource: DatasetExportJob = {
     jobOutput: { s3DataDestination: { path: 's3://b/' } },
   },
 };
-const identity = identityOf(resource, {}) as Identity;
+const identity = identityOf(exportJob, resource, {}) as Identity;
 const found = (status: string, failureReason?: string, created?: ObservedJob['created']): Observation => ({
   kind: 'found',
   job: {
-    datasetExportJobArn: identity.arn,
+    arn: identity.arn,
     jobName: identity.jobName,
-    datasetArn: DATASET,
+    parentArn: DATASET,
     status,
     failureReason,
     creationDateTime: now,

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DatasetExportJob, DatasetExportJobStatus } from '../../src/api/types.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
-import type { ExportJobApi } from '../../src/personalize-job/job-api.js';
+import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
+import type { JobApi } from '../../src/personalize-job/job-api.js';
 import type {
   CreateResult,
   Failed,
@@ -13,7 +14,7 @@ import type {
   TagPlan,
   Tags,
 } from '../../src/personalize-job/observation.js';
-import { ExportJobReconciler, type ReconcilerSettings } from '../../src/personalize-job/reconciler.js';
+import { JobReconciler, type ReconcilerSettings } from '../../src/personalize-job/reconciler.js';
 import type { EventSpec } from '../../src/runtime/reconcile.js';
 
 const DATASET = 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/ITEMS';
@@ -21,7 +22,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/PersonalizeExportRole';
 const log = pino({ level: 'silent' });
 
 /** Amazon Personalize in memory, behind the gateway interface: what the reconciler asked, and what it got. */
-class FakePersonalize implements ExportJobApi {
+class FakePersonalize implements JobApi<CreateDatasetExportJobCommandInput> {
   readonly jobs = new Map<string, ObservedJob & { tags: Tags }>();
   readonly calls: string[] = [];
   failures: Partial<Record<string, Failed>> = {};
@@ -45,16 +46,16 @@ class FakePersonalize implements ExportJobApi {
     if (failed) return failed;
     if (this.jobs.has(identity.arn)) return { kind: 'exists' };
     this.jobs.set(identity.arn, {
-      datasetExportJobArn: identity.arn,
+      arn: identity.arn,
       jobName: identity.jobName,
-      datasetArn: input.datasetArn,
+      parentArn: input.datasetArn,
       status: 'CREATE PENDING',
       creationDateTime: new Date(),
       lastUpdatedDateTime: new Date(),
       created: {
         ingestionMode: input.ingestionMode,
         roleArn: input.roleArn,
-        path: input.jobOutput?.s3DataDestination?.path,
+        'jobOutput.s3DataDestination.path': input.jobOutput?.s3DataDestination?.path,
       },
       tags: Object.fromEntries((input.tags ?? []).map((t) => [t.tagKey ?? '', t.tagValue ?? ''])),
     });
@@ -67,10 +68,10 @@ class FakePersonalize implements ExportJobApi {
     const failed = this.fail('list');
     if (failed) return failed;
     const job = this.jobs.get(identity.arn);
-    if (!job || job.datasetArn !== datasetArn) return { kind: 'missing' };
+    if (!job || job.parentArn !== datasetArn) return { kind: 'missing' };
     // A list summary says nothing of what the job was created with, nor of its dataset.
-    const { created: _created, datasetArn: _dataset, ...summary } = withoutTags(job);
-    return { kind: 'found', job: { ...summary, datasetArn } };
+    const { created: _created, parentArn: _dataset, ...summary } = withoutTags(job);
+    return { kind: 'found', job: { ...summary, parentArn: datasetArn } };
   }
 
   /** What the dataset pollers watch: resource key → (job ARN, longest gap between listings). */
@@ -117,10 +118,16 @@ function harness(aws: FakePersonalize, settings: Partial<ReconcilerSettings> = {
   const writes: DatasetExportJobStatus[] = [];
   const events: EventSpec[] = [];
   let crash = false;
-  const reconciler = new ExportJobReconciler(
+  const reconciler = new JobReconciler<
+    DatasetExportJob['spec'],
+    CreateDatasetExportJobCommandInput,
+    DatasetExportJob
+  >(
+    exportJob,
     aws,
     {
-      writeStatus: async (_obj, status) => {
+      writeStatus: async (_obj, written) => {
+        const status = written as DatasetExportJobStatus;
         if (crash && status.datasetExportJobArn) throw new Error('the process died before the status write');
         writes.push(status);
       },
@@ -224,11 +231,11 @@ describe('the reconcile shell, over a fake of the gateway interface', () => {
     const aws = new FakePersonalize();
     const arn = 'arn:aws:personalize:us-east-1:123456789012:dataset-export-job/legacy';
     aws.jobs.set(arn, {
-      datasetExportJobArn: arn,
+      arn,
       jobName: 'legacy',
-      datasetArn: DATASET,
+      parentArn: DATASET,
       status: 'ACTIVE',
-      created: { ingestionMode: 'PUT', roleArn: ROLE, path: 's3://b/' },
+      created: { ingestionMode: 'PUT', roleArn: ROLE, 'jobOutput.s3DataDestination.path': 's3://b/' },
       tags: { team: 'ml' },
     });
     const h = harness(aws, { allowAdoption: true });

@@ -44,7 +44,7 @@ describe('tags', () => {
     const created = update(
       decide(r, identity, { kind: 'found', job: pending }, settings, { justCreated: true }),
     );
-    expect(created.status).toMatchObject({ status: 'CREATE PENDING', datasetExportJobArn: identity.arn });
+    expect(created.status).toMatchObject({ status: 'CREATE PENDING', jobArn: identity.arn });
     expect(created.status.creationDateTime).toBeUndefined();
     const shown = resource({ status: created.status });
     // Listed later, still CREATE PENDING but with AWS's timestamps: nothing to write yet.

@@ -1,31 +1,26 @@
 /**
  * The CreateDatasetExportJob input for a resource.
  */
+import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
 import { AWS } from '../../api/aws-constraints.js';
-import { ownerTags } from '../../api/ownership.js';
-import type { DatasetExportJob } from '../../api/types.js';
+import type { DatasetExportJobSpec } from '../../api/spec-types.js';
+import type { TagPair } from '../../personalize-job/job-kind.js';
+import type { JobResource } from '../../personalize-job/job-resource.js';
 import type { Identity } from '../../personalize-job/observation.js';
 
-/** The CreateDatasetExportJob input for a resource: the spec, with the default ingestion mode made explicit. */
-export function createInput(obj: DatasetExportJob, identity: Identity) {
-  const { spec } = obj;
+/** The spec, with the default ingestion mode made explicit. */
+export function createInput(
+  { spec }: JobResource<DatasetExportJobSpec>,
+  identity: Identity,
+  tags: TagPair[],
+): CreateDatasetExportJobCommandInput {
+  const { path, kmsKeyArn } = spec.jobOutput.s3DataDestination;
   return {
     jobName: identity.jobName,
     datasetArn: spec.datasetArn,
     ingestionMode: spec.ingestionMode ?? AWS.defaultIngestionMode,
     roleArn: spec.roleArn,
-    jobOutput: {
-      s3DataDestination: {
-        path: spec.jobOutput.s3DataDestination.path,
-        ...(spec.jobOutput.s3DataDestination.kmsKeyArn
-          ? { kmsKeyArn: spec.jobOutput.s3DataDestination.kmsKeyArn }
-          : {}),
-      },
-    },
-    // The owner tags travel with the Create, so no job of the operator's ever exists without them.
-    tags: Object.entries({ ...spec.tags, ...ownerTags(obj) }).map(([tagKey, tagValue]) => ({
-      tagKey,
-      tagValue,
-    })),
+    jobOutput: { s3DataDestination: { path, ...(kmsKeyArn ? { kmsKeyArn } : {}) } },
+    tags,
   };
 }

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExportJobGateway } from '../../../src/personalize-job/gateway.js';
+import { exportJob } from '../../../src/kinds/dataset-export-job/job.js';
+import { JobGateway } from '../../../src/personalize-job/gateway.js';
 import type { Identity } from '../../../src/personalize-job/observation.js';
 import {
   ACCOUNT,
@@ -21,7 +22,7 @@ const log = pino({ level: 'silent' });
 
 describe('the client pool paces against AWS throttling', () => {
   let t: TestEmulator;
-  let gateway: ExportJobGateway;
+  let gateway: JobGateway<unknown>;
   afterEach(async () => {
     gateway.destroy();
     await t.close();
@@ -30,7 +31,8 @@ describe('the client pool paces against AWS throttling', () => {
   it('cuts the rate for a throttle the SDK retried away, and counts every throttled attempt', async () => {
     t = await startTestEmulator();
     const throttled: string[] = [];
-    gateway = new ExportJobGateway({
+    gateway = new JobGateway({
+      kind: exportJob,
       endpoint: t.emulator.url,
       logger: log,
       rateLimit: { perSecond: 50, burst: 50 },

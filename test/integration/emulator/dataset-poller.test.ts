@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExportJobGateway } from '../../../src/personalize-job/gateway.js';
+import { exportJob } from '../../../src/kinds/dataset-export-job/job.js';
+import { JobGateway } from '../../../src/personalize-job/gateway.js';
 import type { Identity } from '../../../src/personalize-job/observation.js';
 import {
   ACCOUNT,
@@ -22,7 +23,7 @@ const identityOf = (arn: string): Identity => ({
 
 describe('the dataset poller over the real SDK and the emulator', () => {
   let t: TestEmulator;
-  let gateway: ExportJobGateway;
+  let gateway: JobGateway<unknown>;
   afterEach(async () => {
     gateway.destroy();
     await t.close();
@@ -35,7 +36,8 @@ describe('the dataset poller over the real SDK and the emulator', () => {
       durations: { exportPendingMs: 1_500, exportInProgressMs: 1_500 },
     });
     const woken: string[] = [];
-    gateway = new ExportJobGateway({
+    gateway = new JobGateway({
+      kind: exportJob,
       endpoint: t.emulator.url,
       logger: log,
       changed: (key) => woken.push(key),
@@ -47,7 +49,7 @@ describe('the dataset poller over the real SDK and the emulator', () => {
 
     const watched = identityOf(arn);
     gateway.watch(watched, demoDataset('USERS'), 'ns/watched', 300, {
-      datasetExportJobArn: arn,
+      arn,
       jobName: 'watched',
       status: 'CREATE PENDING',
     });
