@@ -2,11 +2,10 @@
  * The API's types as users' code sees them (cdk8s and CDKTF constructs), inferred from the schema: nothing
  * here imports the operator's runtime, so a constructs-only consumer compiles without client-node's types.
  */
-import type { scheduleSpecSchema, scheduleStatusSchema } from '../kinds/dataset-export-schedule/schema.js';
 import type { specSchema, statusSchema } from './schema.js';
 
 /** The TypeScript type of a value described by a (subset of) OpenAPI schema, inferred at compile time. */
-type Infer<S> = S extends { enum: readonly (infer E)[] }
+export type Infer<S> = S extends { enum: readonly (infer E)[] }
   ? E
   : S extends { type: 'string' }
     ? string
@@ -32,9 +31,6 @@ export type DatasetExportJobSpec = Infer<typeof specSchema>;
 export type DatasetExportJobStatus = Infer<typeof statusSchema>;
 export type Condition = NonNullable<DatasetExportJobStatus['conditions']>[number];
 export type IngestionMode = NonNullable<DatasetExportJobSpec['ingestionMode']>;
-
-export type DatasetExportScheduleSpec = Infer<typeof scheduleSpecSchema>;
-export type DatasetExportScheduleStatus = Infer<typeof scheduleStatusSchema>;
 
 /** What a manifest of a kind holds before the API server fills in the rest (uid, resourceVersion, status). */
 export interface Manifest<Kind extends string, Spec> {

@@ -5,10 +5,12 @@
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { GROUP, KIND, VERSION } from '../api/schema.js';
-import type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/spec-types.js';
+import type { DatasetExportJobSpec } from '../api/spec-types.js';
 import { SCHEDULE_KIND } from '../kinds/dataset-export-schedule/schema.js';
+import type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/types.js';
 
-export type { DatasetExportJobSpec, DatasetExportScheduleSpec } from '../api/spec-types.js';
+export type { DatasetExportJobSpec } from '../api/spec-types.js';
+export type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/types.js';
 
 export interface DatasetExportJobProps {
   readonly metadata?: ApiObjectMetadata;

@@ -2,8 +2,7 @@
  * What every emulated operation is given: the state, the region and account of the request, the clock.
  */
 import type { Faults } from './faults.js';
-import type { Moving } from './lifecycle.js';
-import type { RegionState } from './model.js';
+import type { Moving, RegionState } from './model.js';
 import type { Store } from './store.js';
 
 /** Everything an operation handler may use; one per request, for the region the request was signed for. */

@@ -8,12 +8,11 @@ import type { Faults } from './faults.js';
 import { runImport } from './import-reader.js';
 import {
   ACTIVE,
-  type Dataset,
-  type DatasetGroup,
   type ExportJob,
   FAILED,
   type ImportJob,
   IN_PROGRESS,
+  type Moving,
   PENDING,
   type RegionState,
 } from './model.js';
@@ -40,13 +39,6 @@ export const DEFAULT_DURATIONS: Durations = {
 
 const S3_ACCESS_DOCS =
   'https://docs.aws.amazon.com/personalize/latest/dg/granting-personalize-s3-access.html';
-
-/** A resource that moves through states by itself, by what it is (each kind has its own durations). */
-export type Moving =
-  | { kind: 'datasetGroup'; resource: DatasetGroup }
-  | { kind: 'dataset'; resource: Dataset }
-  | { kind: 'exportJob'; resource: ExportJob }
-  | { kind: 'importJob'; resource: ImportJob };
 
 interface Due {
   at: number;

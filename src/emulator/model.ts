@@ -102,3 +102,10 @@ export const emptyRegion = (): RegionState => ({
   exportJobs: {},
   importJobs: {},
 });
+
+/** A resource that moves through states by itself, by what it is (each kind has its own durations). */
+export type Moving =
+  | { kind: 'datasetGroup'; resource: DatasetGroup }
+  | { kind: 'dataset'; resource: Dataset }
+  | { kind: 'exportJob'; resource: ExportJob }
+  | { kind: 'importJob'; resource: ImportJob };

@@ -1,8 +1,8 @@
 /**
  * The operator's own Prometheus metrics, beside the runtime's.
  */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { DatasetExportSchedule } from '../api/types.js';
 import type { Condition } from '../runtime/conditions.js';
 import { findCondition } from '../runtime/conditions.js';
 import { keyOf } from '../runtime/object-key.js';
@@ -84,7 +84,7 @@ export class OperatorMetrics {
   }
 
   /** The next run of every schedule, as a Unix time (absent while suspended or invalid). */
-  collectSchedules(schedules: Iterable<DatasetExportSchedule>): void {
+  collectSchedules(schedules: Iterable<KubernetesObject & { status?: { nextScheduleTime?: string } }>): void {
     this.scheduleNextRun.reset();
     for (const s of schedules) {
       const next = s.status?.nextScheduleTime;

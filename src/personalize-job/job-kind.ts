@@ -47,11 +47,11 @@ export interface JobCalls<I> {
 }
 
 export interface JobKind<S extends JobSpec = JobSpec, I = unknown> {
-  /** The resource kind (`DatasetExportJob`), as messages name it. */
+  /** The resource kind, as its CRD and messages name it. */
   kind: string;
   /** The status field that records the job's ARN, as the kind's Describe names it (`jobArn`). */
   arnField: string;
-  /** The resource type in the job's ARN (`dataset-export-job`): an ARN is known from the name before Create. */
+  /** The resource type in the job's ARN (`…:<arnResource>/<jobName>`): an ARN is known from the name before Create. */
   arnResource: string;
   /** What a job does, for messages: `export` ("an export of …", "to export again"). */
   verb: string;
@@ -59,7 +59,7 @@ export interface JobKind<S extends JobSpec = JobSpec, I = unknown> {
   operations: { create: string; describe: string; list: string };
   /** The resource a job lives beside and is listed under: its account and region are the job's. */
   parent: {
-    /** The spec field that names it (`datasetArn`). */
+    /** The spec field that names it. */
     field: string;
     /** What it is (`dataset`). */
     noun: string;

@@ -43,7 +43,7 @@ export interface ReconcileEffects<T> {
 
 export interface ReconcilerSettings {
   /**
-   * `list`: poll status through the parent's shared listing (ListDatasetExportJobs of the dataset, say) and let
+   * `list`: poll status through the shared listing of the job's parent (its dataset) and let
    * it serve as the lookup before Create (AlreadyExists still catches a job the listing missed); `describe`:
    * one Describe call per job and poll.
    */

@@ -1,6 +1,7 @@
 /** A schedule, its runs and a fixed clock, shared by the schedule kind's unit tests. */
-import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
+import type { DatasetExportJob } from '../../src/api/types.js';
 import type { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
+import type { DatasetExportSchedule } from '../../src/kinds/dataset-export-schedule/types.js';
 
 export const at = (iso: string) => new Date(iso);
 

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetExportJob, DatasetExportSchedule } from '../../src/api/types.js';
+import type { DatasetExportJob } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
 import { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
+import type { DatasetExportSchedule } from '../../src/kinds/dataset-export-schedule/types.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { invalidAnnotation, paused } from '../../src/personalize-job/annotations.js';
 import { withProgressAdded } from '../../src/personalize-job/conditions.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DatasetExportSchedule } from '../../src/api/types.js';
 import { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
 import { runName } from '../../src/kinds/dataset-export-schedule/runs.js';
+import type { DatasetExportSchedule } from '../../src/kinds/dataset-export-schedule/types.js';
 import { at, cond, run, schedule } from '../support/schedule-fixtures.js';
 
 describe('decideSchedule', () => {

@@ -1,8 +1,9 @@
 /**
  * A schedule's conditions: Ready and Synced, and kstatus's Reconciling and Stalled.
  */
-import type { DatasetExportSchedule, DatasetExportScheduleStatus } from '../../api/types.js';
+
 import { type DesiredCondition, mergeConditions } from '../../runtime/conditions.js';
+import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 
 /** Ready and Synced: a first run on its way is not Ready yet, a last run that failed after the last success is not Ready. */
 export function readiness(suspended: boolean, status: DatasetExportScheduleStatus): DesiredCondition[] {

@@ -5,11 +5,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { GROUP, KIND, PLURAL, VERSION } from '../../api/schema.js';
-import type {
-  DatasetExportJob,
-  DatasetExportSchedule,
-  DatasetExportScheduleStatus,
-} from '../../api/types.js';
+import type { DatasetExportJob } from '../../api/types.js';
 import type { OperatorMetrics } from '../../observability/operator-metrics.js';
 import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
@@ -20,6 +16,7 @@ import { statusWriter } from '../../runtime/status-writer.js';
 import type { CommonSettings, KindContext } from '../kind.js';
 import { type Clock, fastClock, realClock, ScheduleReconciler } from './reconciler.js';
 import { RUN_REQUESTED_ANNOTATION, SCHEDULE_KIND, SCHEDULE_PLURAL, SCHEDULE_SINGULAR } from './schema.js';
+import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 
 export const SCHEDULE_RESOURCE = {
   group: GROUP,

@@ -3,11 +3,7 @@
  * prune history, and report. A pure function, so every branch is tested with a fake clock.
  */
 
-import type {
-  DatasetExportJob,
-  DatasetExportSchedule,
-  DatasetExportScheduleStatus,
-} from '../../api/types.js';
+import type { DatasetExportJob } from '../../api/types.js';
 import type { EventSpec } from '../../runtime/reconcile.js';
 import { readiness, withConditions } from './conditions.js';
 import { parseCron } from './cron.js';
@@ -25,6 +21,7 @@ import {
   succeeded,
 } from './runs.js';
 import { RUN_REQUESTED_ANNOTATION, SCHEDULED_AT_ANNOTATION } from './schema.js';
+import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 
 export interface ScheduleDecision {
   status: DatasetExportScheduleStatus;

@@ -1,11 +1,8 @@
 import type { Logger } from 'pino';
-import type {
-  DatasetExportJob,
-  DatasetExportSchedule,
-  DatasetExportScheduleStatus,
-} from '../../api/types.js';
+import type { DatasetExportJob } from '../../api/types.js';
 import { applyOutcome } from '../../runtime/outcome.js';
 import type { EventSpec, Reconciler, Result } from '../../runtime/reconcile.js';
+import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 
 /** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */
 export interface Clock {

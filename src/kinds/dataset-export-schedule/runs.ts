@@ -3,9 +3,10 @@
  */
 import { createHash } from 'node:crypto';
 import { GROUP, KIND, VERSION } from '../../api/schema.js';
-import type { DatasetExportJob, DatasetExportSchedule } from '../../api/types.js';
+import type { DatasetExportJob } from '../../api/types.js';
 import { evaluatePath } from './placeholders.js';
 import { SCHEDULE_KIND, SCHEDULE_LABEL, SCHEDULED_AT_ANNOTATION } from './schema.js';
+import type { DatasetExportSchedule } from './types.js';
 
 export type Run = DatasetExportJob;
 export const succeeded = (run: Run) => run.status?.status === 'ACTIVE';

@@ -177,7 +177,9 @@ describe('operator lifecycle against the real API server and the emulator', () =
     expect(value('personalize_operator_status_writes_total')).toBeGreaterThanOrEqual(3);
     expect(value('personalize_operator_status_writes_total')).toBeLessThanOrEqual(4);
     expect(value('personalize_operator_jobs{status="ACTIVE",kind="DatasetExportJob"}')).toBe(1);
-    expect(value('personalize_operator_resources{sync="Synced",stalled="false",kind="DatasetExportJob"}')).toBe(1);
+    expect(
+      value('personalize_operator_resources{sync="Synced",stalled="false",kind="DatasetExportJob"}'),
+    ).toBe(1);
     expect(value(finalReconcile)).toBeGreaterThanOrEqual(1);
     expect(
       value('controller_runtime_reconcile_total{controller="datasetexportjob",result="requeue_after"}'),
@@ -220,7 +222,9 @@ describe('operator lifecycle against the real API server and the emulator', () =
     await kubectl(['wait', '-n', stack.namespace, '--for=condition=Failed', '--timeout=10s', 'dsej/sad']);
     // What an alert on stuck resources reads.
     const metrics = await (await fetch(`${operator.metricsUrl}/metrics`)).text();
-    expect(metrics).toMatch(/^personalize_operator_resources\{sync="Synced",stalled="true",kind="DatasetExportJob"\} 1$/m);
+    expect(metrics).toMatch(
+      /^personalize_operator_resources\{sync="Synced",stalled="true",kind="DatasetExportJob"\} 1$/m,
+    );
   });
 
   it('adopts a job that exists as the spec describes it, and refuses one created otherwise, without Create', async () => {

@@ -1,12 +1,12 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import type { DatasetExportJob } from '../../../src/api/types.js';
+import { SCHEDULE_PLURAL } from '../../../src/kinds/dataset-export-schedule/schema.js';
 import type {
-  DatasetExportJob,
   DatasetExportSchedule,
   DatasetExportScheduleSpec,
-} from '../../../src/api/types.js';
-import { SCHEDULE_PLURAL } from '../../../src/kinds/dataset-export-schedule/schema.js';
+} from '../../../src/kinds/dataset-export-schedule/types.js';
 import { kubectl } from '../../support/kube.js';
 import { installCrd, type Stack, spec, startStack } from '../../support/operator.js';
 
