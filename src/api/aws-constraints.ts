@@ -26,11 +26,11 @@ export const AWS = {
 } as const;
 
 /**
- * What an export destination must be beyond AWS's pattern (which also lets http(s) URLs through): an S3 bucket
+ * What an S3 path (an export's destination, an import's source) must be beyond AWS's pattern (which also lets http(s) URLs through): an S3 bucket
  * by S3's naming rules (3 to 63 lower-case letters, digits, dots and hyphens, a letter or digit at each end),
  * then a prefix with no `.` or `..` segment (a prefix that climbs out of itself is never what was meant).
  */
-export const S3_EXPORT_PATH = {
+export const S3_PATH = {
   pattern: 's3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9](/.*)?',
   dotSegment: '(^|/)\\.\\.?(/|$)',
 } as const;

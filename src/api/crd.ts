@@ -2,8 +2,7 @@
  * A CustomResourceDefinition in wire form, built from a kind's schema, names and printer columns, with the
  * status subresource. Each kind makes its own with it (`kinds/<kind>/crd.ts`).
  */
-import { GROUP } from './group.js';
-import { CATEGORIES, VERSION } from './schema.js';
+import { CATEGORIES, GROUP, VERSION } from './group.js';
 
 export interface CrdDefinition<S> {
   kind: string;

@@ -1,8 +1,8 @@
 /**
  * The DatasetExportJob kind's schema and names.
  */
-import { AWS, S3_EXPORT_PATH } from './aws-constraints.js';
-import { GROUP } from './group.js';
+import { AWS, S3_PATH } from './aws-constraints.js';
+import { CATEGORIES, GROUP, VERSION } from './group.js';
 import {
   cel,
   datasetArnProperty,
@@ -24,13 +24,11 @@ export { conditionSchema, objectProperties } from './job-schema.js';
  * types.ts are inferred from it; docs and the Helm chart's CRD are generated from the CRD. Keep to the subset
  * of OpenAPI that `Infer` in types.ts understands.
  */
-export { GROUP };
-export const VERSION = 'v1alpha1';
+export { CATEGORIES, GROUP, VERSION };
 export const KIND = 'DatasetExportJob';
 export const PLURAL = 'datasetexportjobs';
 export const SINGULAR = 'datasetexportjob';
 export const SHORT_NAMES = ['dsej'] as const;
-export const CATEGORIES = ['personalize', 'aws'] as const;
 
 export { DATASET_ARN } from './job-schema.js';
 
@@ -84,11 +82,11 @@ export const specSchema = {
               'x-kubernetes-validations': [
                 ...matching(AWS.s3Location.pattern, 'must be an S3 path such as s3://bucket/folder/'),
                 ...matching(
-                  S3_EXPORT_PATH.pattern,
+                  S3_PATH.pattern,
                   'must be s3://<bucket>/<prefix>, the bucket named by S3 rules: 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit',
                 ),
                 {
-                  rule: `!self.matches(${cel(S3_EXPORT_PATH.dotSegment)})`,
+                  rule: `!self.matches(${cel(S3_PATH.dotSegment)})`,
                   message: 'must not hold a . or .. segment (the prefix would leave itself)',
                 },
               ],

@@ -5,9 +5,10 @@
 import type { Crd } from '../api/crd.js';
 import { datasetExportJob } from './dataset-export-job/kind.js';
 import { datasetExportSchedule } from './dataset-export-schedule/kind.js';
+import { datasetImportJob } from './dataset-import-job/kind.js';
 import type { Kind, PolicyRule } from './kind.js';
 
-export const KINDS: readonly Kind[] = [datasetExportJob, datasetExportSchedule];
+export const KINDS: readonly Kind[] = [datasetExportJob, datasetExportSchedule, datasetImportJob];
 
 /** Events about any kind's objects, recorded by the operator's one event recorder. */
 export const EVENT_RULE: PolicyRule = {

@@ -52,6 +52,8 @@ export interface Kind {
   crd(): Crd;
   /** What its controller may do in the cluster, beyond what every controller gets (events, namespaces). */
   rules: readonly PolicyRule[];
+  /** Its Argo CD health check: a Lua file under the chart's argocd/ (job kinds share one). */
+  health: string;
   /**
    * Sets the kind's controller up. Controllers are invariant in their object type, so the list holds them
    * erased (as the manager does); a kind that reads another's controller narrows it back to that kind's type.

@@ -28,7 +28,7 @@ import { CREATE_PENDING } from './statuses.js';
 
 export interface GatewayOptions<I> extends ClientPoolOptions {
   /** The kind's calls and their names. */
-  kind: Pick<JobKind<never, I>, 'operations' | 'calls'>;
+  kind: Pick<JobKind<never, I>, 'operations' | 'calls' | 'transientCreateErrors'>;
   logger: Logger;
   /** Told each call's operation and outcome (OK or the error code), for metrics. */
   count?: (operation: string, outcome: string) => void;
@@ -104,7 +104,7 @@ export class JobGateway<I> implements JobApi<I> {
         this.count(operation, err.name);
         return { kind: 'exists' };
       }
-      return this.failed(operation, err, log);
+      return this.failed(operation, err, log, 'dataset', this.options.kind.transientCreateErrors);
     }
   }
 
@@ -204,8 +204,11 @@ export class JobGateway<I> implements JobApi<I> {
     err: unknown,
     log: Logger,
     subject: 'dataset' | 'job' = 'dataset',
+    transient: Readonly<Record<string, string>> = {},
   ): Failed {
-    const error = classifyAwsError(err, subject);
+    const classified = classifyAwsError(err, subject);
+    const clears = transient[classified.code];
+    const error = clears ? { ...classified, class: 'transient' as const, reason: clears } : classified;
     this.count(operation, error.code);
     log.warn(
       { code: error.code, requestId: error.requestId, errorClass: error.class },

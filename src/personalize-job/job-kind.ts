@@ -74,4 +74,9 @@ export interface JobKind<S extends JobSpec = JobSpec, I = unknown> {
   /** The Create input: the spec with AWS's defaults made explicit, and the tags to create the job with. */
   createInput(obj: JobResource<S>, identity: Identity, tags: TagPair[]): I;
   calls: JobCalls<I>;
+  /**
+   * Create's errors that clear by themselves for this kind, by code, with the Synced reason they show (an
+   * import into a dataset that another import is loading: ResourceInUseException). Retried with backoff.
+   */
+  transientCreateErrors?: Readonly<Record<string, string>>;
 }

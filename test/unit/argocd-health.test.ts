@@ -26,15 +26,16 @@ interface Fixture {
 }
 
 // Argo CD embeds gopher-lua, a Lua 5.1: the real 5.1 interpreter runs the script the same way.
-// One check per kind of the operator, in the folder the chart's template reads (argocd/<Kind>/).
-describe.each(KINDS.map((k) => [k.kind, join(dir, k.kind)] as const))(
+// One check per kind of the operator, its fixtures in argocd/<Kind>/ and its Lua where the kind says (the job
+// kinds share one).
+describe.each(KINDS.map((k) => [k.kind, join(dir, k.kind), join(dir, k.health)] as const))(
   'Argo CD health check of %s (Lua 5.1, fixtures in Argo CD health_test.yaml form)',
-  (_kind, folder) => {
+  (_kind, folder, lua) => {
     const { tests } = parse(readFileSync(join(folder, 'health_test.yaml'), 'utf8')) as { tests: Fixture[] };
     it.each(tests.map((t) => [t.inputPath, t] as const))('%s', (_path, fixture) => {
       const obj = parse(readFileSync(join(folder, fixture.inputPath), 'utf8'));
       const driver = `obj = ${toLua(obj)}
-local hs = assert(loadfile(${JSON.stringify(join(folder, 'health.lua'))}))()
+local hs = assert(loadfile(${JSON.stringify(lua)}))()
 io.write(hs.status, "\\n", hs.message or "")`;
       const [status, message] = execFileSync(LUA, ['-e', driver], { encoding: 'utf8' }).split('\n');
       expect({ status, message }).toEqual(fixture.healthStatus);

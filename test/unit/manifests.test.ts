@@ -52,6 +52,12 @@ describe('generated manifests', () => {
         resources: ['datasetexportschedules/finalizers'],
         verbs: ['update'],
       },
+      {
+        apiGroups: ['personalize.ops.dev'],
+        resources: ['datasetimportjobs'],
+        verbs: ['get', 'list', 'watch'],
+      },
+      { apiGroups: ['personalize.ops.dev'], resources: ['datasetimportjobs/status'], verbs: ['patch'] },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
     ]);

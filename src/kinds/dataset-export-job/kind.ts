@@ -14,5 +14,6 @@ export const datasetExportJob: Kind = {
     { apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
   ],
+  health: 'job/health.lua',
   setup,
 };

@@ -19,6 +19,7 @@ export const datasetExportSchedule: Kind = {
     // Runs carry blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement plugin checks against this.
     { apiGroups: [GROUP], resources: [`${SCHEDULE_PLURAL}/finalizers`], verbs: ['update'] },
   ],
+  health: 'DatasetExportSchedule/health.lua',
   // The runs' kind must be set up first: the schedule owns its objects (its setup checks).
   setup,
 };

@@ -1,4 +1,5 @@
--- Argo CD health check for personalize.ops.dev/DatasetExportJob, modelled on batch/Job:
+-- Argo CD health check for personalize.ops.dev's job kinds (DatasetExportJob, DatasetImportJob), modelled on
+-- batch/Job:
 -- ACTIVE is Healthy, CREATE FAILED is Degraded (with AWS's failureReason), anything else Progressing.
 -- Until the job has finished, a paused resource is Suspended, and one the operator has given up on until a
 -- person acts (its spec or an annotation is refused, or its job name is taken by a job it does not describe)
@@ -6,6 +7,8 @@
 -- must fix (Stalled: spec.tags refused, say) is Degraded too; errors that clear by themselves change nothing.
 local stuck = { InvalidSpec = true, InvalidAnnotation = true, NameConflict = true, SpecMismatch = true }
 local hs = {}
+-- "Export job", "Import job": what the messages call the job, from its kind.
+local noun = string.gsub(obj.kind or "", "^Dataset(%a+)Job$", "%1") .. " job"
 local status = obj.status or {}
 local generation = nil
 if obj.metadata ~= nil then
@@ -37,7 +40,7 @@ if synced ~= nil and not finished
 end
 if status.status == nil then
   hs.status = "Progressing"
-  hs.message = "Waiting for the operator to create the export job"
+  hs.message = "Waiting for the operator to create the " .. string.lower(noun)
   if synced ~= nil then
     hs.message = synced.reason .. ": " .. synced.message
   end
@@ -53,12 +56,12 @@ if status.status == "ACTIVE" and stalled ~= nil and stalled.observedGeneration =
   hs.message = stalled.reason .. ": " .. stalled.message
 elseif status.status == "ACTIVE" then
   hs.status = "Healthy"
-  hs.message = "Export job " .. (status.jobName or "") .. " is ACTIVE"
+  hs.message = noun .. " " .. (status.jobName or "") .. " is ACTIVE"
 elseif status.status == "CREATE FAILED" then
   hs.status = "Degraded"
-  hs.message = status.failureReason or "The export job failed"
+  hs.message = status.failureReason or ("The " .. string.lower(noun) .. " failed")
 else
   hs.status = "Progressing"
-  hs.message = "Export job is " .. status.status
+  hs.message = noun .. " is " .. status.status
 end
 return hs
