@@ -1,4 +1,10 @@
-import { CustomObjectsApi, EventsV1Api, type EventsV1Event, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  EventsV1Api,
+  type EventsV1Event,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
 import { datasetExportJob } from '../../src/api/manifest.js';
@@ -7,6 +13,7 @@ import type { DatasetExportJob, DatasetExportJobSpec } from '../../src/api/types
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { installCrd as installDatasetExportJobCrd } from '../../src/local/install-crd.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../src/operator.js';
+import type { Condition } from '../../src/runtime/conditions.js';
 import { demoDataset, ROLE, startTestEmulator, type TestEmulator } from './emulator.js';
 import { createTestNamespace, testKubeConfig } from './kube.js';
 
@@ -121,6 +128,7 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
   const aws = await startTestEmulator({ speed: 100, ...emulator });
   const log = reconcileLog();
   let sentinels = 0;
+  const jobs = resources<DatasetExportJob>(api, namespace, PLURAL);
   const stack: Stack = {
     kc,
     api,
@@ -140,26 +148,8 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
       return stack.operator;
     },
     create: (name, jobSpec) => createJob(api, namespace, name, jobSpec),
-    get: async (name) =>
-      (await api.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-      })) as DatasetExportJob,
-    async waitFor(name, test, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: DatasetExportJob | undefined;
-      while (Date.now() < deadline) {
-        last = await stack.get(name);
-        if (test(last)) return last;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(
-        `timed out waiting for ${namespace}/${name}; last status: ${JSON.stringify(last?.status)}`,
-      );
-    },
+    get: (name) => jobs.get(name),
+    waitFor: (name, test, timeoutMs) => jobs.waitFor(name, test, timeoutMs),
     events: async (name) =>
       (
         await kc
@@ -209,7 +199,31 @@ export async function startStack(emulator: EmulatorOptions = {}): Promise<Stack>
   return stack;
 }
 
-export const condition = (obj: DatasetExportJob, type: string) =>
+/** Reading one kind's objects of a namespace, and waiting for one to pass a test. */
+export function resources<T extends KubernetesObject>(
+  api: CustomObjectsApi,
+  namespace: string,
+  plural: string,
+) {
+  const get = async (name: string) =>
+    (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, name })) as T;
+  return {
+    get,
+    async waitFor(name: string, test: (obj: T) => boolean, timeoutMs = 20_000): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      let last: T | undefined;
+      while (Date.now() < deadline) {
+        last = await get(name);
+        if (test(last)) return last;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const status = (last as { status?: unknown } | undefined)?.status;
+      throw new Error(`timed out waiting for ${namespace}/${name}; last status: ${JSON.stringify(status)}`);
+    },
+  };
+}
+
+export const condition = (obj: { status?: { conditions?: Condition[] } }, type: string) =>
   obj.status?.conditions?.find((c) => c.type === type);
 
 /** The DatasetExportJobs of a namespace, as the API server holds them now. */
