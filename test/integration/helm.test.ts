@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
@@ -7,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
 import type { DatasetExportJob } from '../../src/api/types.js';
+import { datasetImportJob } from '../../src/kinds/dataset-import-job/manifest.js';
+import { IMPORT_PLURAL } from '../../src/kinds/dataset-import-job/schema.js';
 import { crds } from '../../src/kinds/index.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { renderManifests } from '../../src/manifests/render.js';
 import { startOperator } from '../../src/operator.js';
-import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { demoDataset, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
 import { createJob, FAST, installCrd, spec } from '../support/operator.js';
 
@@ -371,6 +374,14 @@ describe('helm install', () => {
     expect(await can('update', 'datasetexportschedules.personalize.ops.dev')).toBe('no');
     expect(await can('delete', 'datasetexportschedules.personalize.ops.dev')).toBe('no');
     expect(await can('create', 'datasetexportschedules.personalize.ops.dev')).toBe('no');
+    // Import jobs are the user's: the operator reads them and writes their status, nothing more.
+    expect(await can('watch', 'datasetimportjobs.personalize.ops.dev')).toBe('yes');
+    expect(
+      await can('patch', 'datasetimportjobs.personalize.ops.dev', 'default', ['--subresource=status']),
+    ).toBe('yes');
+    expect(await can('update', 'datasetimportjobs.personalize.ops.dev')).toBe('no');
+    expect(await can('create', 'datasetimportjobs.personalize.ops.dev')).toBe('no');
+    expect(await can('delete', 'datasetimportjobs.personalize.ops.dev')).toBe('no');
     expect(await can('create', 'pods')).toBe('no');
   });
 
@@ -412,6 +423,21 @@ describe('helm install', () => {
         'jsonpath={.items[*].reason}',
       ]);
       expect(events).toContain('Created');
+      // The import kind too, on the same ServiceAccount's rights.
+      const csv = join(aws.emulator.s3Root, 'data', 'rbac.csv');
+      mkdirSync(dirname(csv), { recursive: true });
+      writeFileSync(csv, 'USER_ID,MEMBERSHIP\nu1,bronze\n');
+      await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: jobs,
+        plural: IMPORT_PLURAL,
+        body: datasetImportJob('rbac-import', {
+          datasetArn: demoDataset('USERS'),
+          dataSource: { dataLocation: 's3://data/rbac.csv' },
+        }),
+      });
+      await kubectl(['wait', '-n', jobs, '--for=condition=Complete', '--timeout=30s', 'dsij/rbac-import']);
     } finally {
       await operator.stop(1_000);
     }
