@@ -86,7 +86,7 @@ export async function devCommand(argv: string[]): Promise<void> {
     stops.push(() => emulator.close());
     say(`Personalize emulator at ${emulator.url}`);
     say(
-      `  exports land in ${emulator.s3Root} (s3://bucket/prefix/ is ${emulator.s3Root}/bucket/prefix/; ` +
+      `  its S3 is ${emulator.s3Root} (s3://bucket/prefix/ is ${emulator.s3Root}/bucket/prefix/: exports land there, imports read there; ` +
         `${dataDir ? 'kept after Ctrl-C)' : 'removed on exit: keep them with --data-dir DIR)'}`,
     );
     say('Datasets to export (spec.datasetArn):');
@@ -148,7 +148,7 @@ export async function devCommand(argv: string[]): Promise<void> {
     }
     say('');
     say("In another terminal, README's and docs/'s commands work against this run (and no other) after:");
-    say(`  ${shellEnvironment(kubeconfigPath, emulator.url, dirname(binaries.kubectl))}`);
+    say(`  ${shellEnvironment(kubeconfigPath, emulator.url, emulator.s3Root, dirname(binaries.kubectl))}`);
     say('Press Ctrl-C to stop everything.');
     await waitForShutdown();
     say('Stopping...');
@@ -161,12 +161,14 @@ export async function devCommand(argv: string[]): Promise<void> {
 /**
  * A shell's `export` line that points kubectl, helm, the CLI and any AWS SDK (through the SDK's own
  * AWS_ENDPOINT_URL_PERSONALIZE) at this run: kubectl is the control plane's own, of the server's version.
+ * PERSONALIZE_EMULATOR_S3 is the emulator's S3 folder, where data to import is put (`cp`, for `aws s3 cp`).
  */
-function shellEnvironment(kubeconfig: string, endpoint: string, kubectlDir: string): string {
+function shellEnvironment(kubeconfig: string, endpoint: string, s3Root: string, kubectlDir: string): string {
   const values = {
     PATH: `${kubectlDir}:$PATH`,
     KUBECONFIG: kubeconfig,
     AWS_ENDPOINT_URL_PERSONALIZE: endpoint,
+    PERSONALIZE_EMULATOR_S3: s3Root,
     AWS_REGION: 'us-east-1',
     ...EMULATOR_CREDENTIALS,
   };

@@ -1,8 +1,8 @@
 /**
  * Seeds: dataset groups, datasets and records created ready to use when the emulator starts (the demo one).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { OperationContext } from './context.js';
 import { createDataset, createDatasetGroup, createSchema } from './datasets.js';
 import { invalidInput } from './errors.js';
@@ -23,6 +23,8 @@ export interface Seed {
       records?: { origin: string; csv?: string; file?: string }[];
     }[];
   }[];
+  /** Objects put in the emulator's S3 (`bucket/key` → content): data for import jobs to read. */
+  s3?: Record<string, string>;
 }
 
 const avro = (name: string, fields: [string, string][]) => ({
@@ -83,7 +85,18 @@ export const DEMO_SEED: Seed = {
       ],
     },
   ],
+  // New members to load into the demo users with an INCREMENTAL import (examples/datasetimportjob.yaml).
+  s3: { 'demo-data/users/new-members.csv': 'USER_ID,MEMBERSHIP\nu5,gold\nu6,bronze\nu2,gold\n' },
 };
+
+/** Puts the seed's objects into the emulator's S3 (a folder: `s3://bucket/key` is `<s3Root>/bucket/key`). */
+export function writeSeedObjects(seed: Seed, s3Root: string): void {
+  for (const [key, body] of Object.entries(seed.s3 ?? {})) {
+    const file = join(s3Root, key);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, body);
+  }
+}
 
 export function readSeedFile(path: string): { seed: Seed; baseDir: string } {
   let seed: Seed;

@@ -22,7 +22,7 @@ import { checkFaultConfig, Faults } from './faults.js';
 import { createDatasetImportJob, describeDatasetImportJob, listDatasetImportJobs } from './import-jobs.js';
 import { DEFAULT_DURATIONS, type Durations, Lifecycle } from './lifecycle.js';
 import { loadRecords } from './records.js';
-import { applySeed, DEMO_SEED, type Seed } from './seed.js';
+import { applySeed, DEMO_SEED, type Seed, writeSeedObjects } from './seed.js';
 import { Store } from './store.js';
 import { StsEmulator } from './sts.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
@@ -111,9 +111,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const defaultRegion = options.region ?? 'us-east-1';
-  if (store.regions().length === 0 && options.seed !== 'none') {
-    await applySeed(context(defaultRegion), options.seed ?? DEMO_SEED, options.seedBaseDir);
-  }
+  const seed = options.seed === 'none' ? { datasetGroups: [] } : (options.seed ?? DEMO_SEED);
+  /** The seed's dataset groups into the state, and its objects into S3. */
+  const applyAll = async () => {
+    await applySeed(context(defaultRegion), seed, options.seedBaseDir);
+    writeSeedObjects(seed, s3Root);
+  };
+  if (store.regions().length === 0 && options.seed !== 'none') await applyAll();
   lifecycle.resume();
 
   async function api(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -209,11 +213,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           faults.set({});
           rmSync(s3Root, { recursive: true, force: true });
           mkdirSync(s3Root, { recursive: true });
-          await applySeed(
-            context(defaultRegion),
-            options.seed === 'none' ? { datasetGroups: [] } : (options.seed ?? DEMO_SEED),
-            options.seedBaseDir,
-          );
+          await applyAll();
         }
         await store.persist();
         return send(res, 200, { reset: what }, 'application/json');

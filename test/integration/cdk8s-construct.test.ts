@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DatasetExportJob, DatasetExportSchedule } from '../../src/constructs/cdk8s.js';
+import { DatasetExportJob, DatasetExportSchedule, DatasetImportJob } from '../../src/constructs/cdk8s.js';
 import { createTestNamespace, kubectl, testKubeConfig } from '../support/kube.js';
 import { installCrd } from '../support/operator.js';
 
@@ -52,6 +52,30 @@ describe('the cdk8s DatasetExportJob construct', () => {
           .join('---\n'),
       ),
     ).rejects.toThrow(/spec\.datasetArn: Invalid value: "dataset\/demo"/);
+  });
+
+  it('synthesizes a DatasetImportJob the API server accepts, defaulting importMode, and refuses a bad one', async () => {
+    const namespace = await createTestNamespace(testKubeConfig(), 'cdk8s');
+    const chart = Testing.chart();
+    new DatasetImportJob(chart, 'nightly-users', {
+      metadata: { name: 'nightly-users' },
+      spec: {
+        datasetArn: 'arn:aws:personalize:us-east-1:123456789012:dataset/demo/USERS',
+        dataSource: { dataLocation: 's3://demo-data/users/' },
+        roleArn: 'arn:aws:iam::123456789012:role/PersonalizeImportRole',
+      },
+    });
+    const [manifest] = Testing.synth(chart);
+    expect(manifest).toMatchObject({ apiVersion: 'personalize.ops.dev/v1alpha1', kind: 'DatasetImportJob' });
+    const out = await kubectl(
+      ['apply', '--dry-run=server', '-n', namespace, '-o', 'jsonpath={.spec.importMode}', '-f', '-'],
+      stringify(manifest),
+    );
+    expect(out).toBe('FULL');
+    const bad = { ...manifest, spec: { ...manifest.spec, dataSource: { dataLocation: 'ftp://x/y.csv' } } };
+    await expect(
+      kubectl(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], stringify(bad)),
+    ).rejects.toThrow(/spec\.dataSource\.dataLocation: Invalid value: "ftp:\/\/x\/y\.csv"/);
   });
 
   it('synthesizes a DatasetExportSchedule the API server accepts, and refuses Replace at apply', async () => {
