@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
+import { CreateDatasetImportJobCommand, ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
 import type { DatasetExportJob } from '../../../src/api/types.js';
-import { resourceName } from '../../../src/aws/existing-jobs.js';
+import { IMPORT_PLURAL } from '../../../src/kinds/dataset-import-job/schema.js';
+import type { DatasetImportJob } from '../../../src/kinds/dataset-import-job/types.js';
 import { packageRoot } from '../../../src/local/package-root.js';
-import { createDemoJob } from '../../support/emulator.js';
+import { resourceName } from '../../../src/personalize-job/existing-jobs.js';
+import { createDemoJob, demoDataset, ROLE } from '../../support/emulator.js';
 import { createTestNamespace, kubectl } from '../../support/kube.js';
-import { createJob, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
+import { createJob, installCrd, resources, type Stack, spec, startStack } from '../../support/operator.js';
 import { cliArgs } from '../../support/operator-process.js';
 
 const run = promisify(execFile);
@@ -133,6 +137,60 @@ describe('personalize-operator import', () => {
     expect([...byJob.keys()].sort()).toEqual([mine.status?.jobName, 'outside', 'recorded'].sort());
     // The operator's owner tags are its bookkeeping, never printed into spec.tags.
     expect(byJob.get(mine.status?.jobName)?.tags).toEqual({ team: 'ml' });
+  });
+
+  it('imports existing import jobs with --kind dsij: the operator adopts them without a Create', async () => {
+    stack = await startStack();
+    await stack.startOperator();
+    const csv = join(stack.aws.emulator.s3Root, 'data', 'users.csv');
+    mkdirSync(dirname(csv), { recursive: true });
+    writeFileSync(csv, 'USER_ID,MEMBERSHIP\nu1,bronze\n');
+    const loaded = await stack.aws.client.send(
+      new CreateDatasetImportJobCommand({
+        jobName: 'Loaded_By_Hand',
+        datasetArn: demoDataset('USERS'),
+        dataSource: { dataLocation: 's3://data/users.csv' },
+        roleArn: ROLE,
+        tags: [{ tagKey: 'team', tagValue: 'ml' }],
+      }),
+    );
+    const { stdout } = await importCli('--kind', 'dsij', '--namespace', stack.namespace);
+    const [manifest, ...others] = parseAllDocuments(stdout).map((d) => d.toJSON() as DatasetImportJob);
+    expect(others).toEqual([]);
+    expect(manifest).toMatchObject({
+      kind: 'DatasetImportJob',
+      metadata: { name: 'loaded-by-hand', namespace: stack.namespace },
+      spec: {
+        jobName: 'Loaded_By_Hand',
+        datasetArn: demoDataset('USERS'),
+        dataSource: { dataLocation: 's3://data/users.csv' },
+        roleArn: ROLE,
+        importMode: 'FULL',
+        tags: { team: 'ml' },
+      },
+    });
+    await kubectl(['annotate', 'namespace', stack.namespace, 'personalize.ops.dev/allow-adoption=true']);
+    await kubectl(['apply', '-f', '-'], stdout);
+    await kubectl([
+      'wait',
+      '-n',
+      stack.namespace,
+      '--for=condition=Complete',
+      '--timeout=30s',
+      'dsij/loaded-by-hand',
+    ]);
+    const adopted = await resources<DatasetImportJob>(stack.api, stack.namespace, IMPORT_PLURAL).get(
+      'loaded-by-hand',
+    );
+    expect(adopted.status?.datasetImportJobArn).toBe(loaded.datasetImportJobArn);
+    expect((await stack.aws.stats()).CreateDatasetImportJob?.calls).toBe(1);
+    // Now managed: a second import leaves it out.
+    const again = await importCli('--kind', 'DatasetImportJob');
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/^left out 1 jobs already managed/m);
+    await expect(importCli('--kind', 'Schedule')).rejects.toThrow(
+      /--kind: Schedule is not one of DatasetExportJob, DatasetImportJob/,
+    );
   });
 
   it('prints nothing for a dataset without jobs', async () => {
