@@ -20,6 +20,14 @@ export interface Scope {
   unreadable?: string;
 }
 
+/** Each kind's parent pattern, compiled once (identities are made on every reconcile). */
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, (re = new RegExp(anchored(pattern))));
+  return re;
+}
+
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
 
 /**
@@ -34,7 +42,7 @@ export function identityOf<S extends JobSpec>(
 ): Identity | { invalid: string } {
   const { parent } = kind;
   const parentArn = parent.arn(obj.spec);
-  const match = new RegExp(anchored(parent.pattern)).exec(parentArn);
+  const match = compiled(parent.pattern).exec(parentArn);
   if (!match) {
     return { invalid: `spec.${parent.field} ${parentArn} is not a ${parent.noun} ARN (${parent.form})` };
   }
