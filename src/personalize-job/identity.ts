@@ -23,8 +23,10 @@ export interface Scope {
 /** Each kind's parent pattern, compiled once (identities are made on every reconcile). */
 const patterns = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
-  let re = patterns.get(pattern);
-  if (!re) patterns.set(pattern, (re = new RegExp(anchored(pattern))));
+  const known = patterns.get(pattern);
+  if (known) return known;
+  const re = new RegExp(anchored(pattern));
+  patterns.set(pattern, re);
   return re;
 }
 
