@@ -1,8 +1,7 @@
 /**
- * The API's types as users' code sees them (cdk8s and CDKTF constructs), inferred from the schema: nothing
- * here imports the operator's runtime, so a constructs-only consumer compiles without client-node's types.
+ * How each kind's types are inferred from its schema (`Infer`), and what a manifest holds: nothing here imports
+ * the operator's runtime, so a constructs-only consumer compiles without client-node's types.
  */
-import type { specSchema, statusSchema } from './schema.js';
 
 /** The TypeScript type of a value described by a (subset of) OpenAPI schema, inferred at compile time. */
 export type Infer<S> = S extends { enum: readonly (infer E)[] }
@@ -26,11 +25,6 @@ type InferObject<P, R> = { [K in keyof P & R]: Infer<P[K]> } & {
 } extends infer O
   ? { [K in keyof O]: O[K] }
   : never;
-
-export type DatasetExportJobSpec = Infer<typeof specSchema>;
-export type DatasetExportJobStatus = Infer<typeof statusSchema>;
-export type Condition = NonNullable<DatasetExportJobStatus['conditions']>[number];
-export type IngestionMode = NonNullable<DatasetExportJobSpec['ingestionMode']>;
 
 /** What a manifest of a kind holds before the API server fills in the rest (uid, resourceVersion, status). */
 export interface Manifest<Kind extends string, Spec> {

@@ -3,7 +3,7 @@
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { GROUP, VERSION } from '../api/schema.js';
+import { GROUP, VERSION } from '../api/group.js';
 import { crds } from '../kinds/index.js';
 
 /**

@@ -5,14 +5,14 @@
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { GROUP, VERSION } from '../api/group.js';
-import { KIND } from '../api/schema.js';
-import type { DatasetExportJobSpec } from '../api/spec-types.js';
+import { KIND } from '../kinds/dataset-export-job/schema.js';
+import type { DatasetExportJobSpec } from '../kinds/dataset-export-job/types.js';
 import { SCHEDULE_KIND } from '../kinds/dataset-export-schedule/schema.js';
 import type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/types.js';
 import { IMPORT_KIND } from '../kinds/dataset-import-job/schema.js';
 import type { DatasetImportJobSpec } from '../kinds/dataset-import-job/types.js';
 
-export type { DatasetExportJobSpec } from '../api/spec-types.js';
+export type { DatasetExportJobSpec } from '../kinds/dataset-export-job/types.js';
 export type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/types.js';
 export type { DatasetImportJobSpec } from '../kinds/dataset-import-job/types.js';
 

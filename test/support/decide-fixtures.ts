@@ -1,8 +1,8 @@
 /** A resource, its job and the settings the reconcile decision is tested with, shared by its unit tests. */
 import { expect } from 'vitest';
-import type { DatasetExportJobSpec } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
+import type { DatasetExportJobSpec } from '../../src/kinds/dataset-export-job/types.js';
 import type { decide } from '../../src/personalize-job/decide.js';
 import type { DecideSettings, Update } from '../../src/personalize-job/decision.js';
 import { identityOf } from '../../src/personalize-job/identity.js';

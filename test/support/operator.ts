@@ -7,10 +7,11 @@ import {
 } from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
-import { datasetExportJob } from '../../src/api/manifest.js';
-import { GROUP, PLURAL, VERSION } from '../../src/api/schema.js';
-import type { DatasetExportJob, DatasetExportJobSpec } from '../../src/api/types.js';
+import { GROUP, VERSION } from '../../src/api/group.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { datasetExportJob } from '../../src/kinds/dataset-export-job/manifest.js';
+import { PLURAL } from '../../src/kinds/dataset-export-job/schema.js';
+import type { DatasetExportJob, DatasetExportJobSpec } from '../../src/kinds/dataset-export-job/types.js';
 import { installCrd as installDatasetExportJobCrd } from '../../src/local/install-crd.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../src/operator.js';
 import type { Condition } from '../../src/runtime/conditions.js';

@@ -1,5 +1,5 @@
 /** A schedule, its runs and a fixed clock, shared by the schedule kind's unit tests. */
-import type { DatasetExportJob } from '../../src/api/types.js';
+import type { DatasetExportJob } from '../../src/kinds/dataset-export-job/types.js';
 import type { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
 import type { DatasetExportSchedule } from '../../src/kinds/dataset-export-schedule/types.js';
 

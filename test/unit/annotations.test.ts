@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DatasetExportJob } from '../../src/api/types.js';
+import type { DatasetExportJob } from '../../src/kinds/dataset-export-job/types.js';
 import {
   invalidAnnotation,
   invalidRequest,

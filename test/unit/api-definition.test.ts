@@ -1,9 +1,12 @@
 import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AWS } from '../../src/api/aws-constraints.js';
-import { IMMUTABLE_SPEC_FIELDS, specSchema } from '../../src/api/schema.js';
-import type { DatasetExportJobSpec, DatasetExportJobStatus } from '../../src/api/types.js';
 import { INGESTION_MODE, NAME } from '../../src/emulator/shapes.js';
+import { IMMUTABLE_SPEC_FIELDS, specSchema } from '../../src/kinds/dataset-export-job/schema.js';
+import type {
+  DatasetExportJobSpec,
+  DatasetExportJobStatus,
+} from '../../src/kinds/dataset-export-job/types.js';
 import { crds } from '../../src/kinds/index.js';
 
 describe('the DatasetExportJob definition', () => {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetExportJob } from '../../src/api/types.js';
 import type { ClassifiedError } from '../../src/aws/errors.js';
 import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
+import type { DatasetExportJob } from '../../src/kinds/dataset-export-job/types.js';
 import { decideSchedule } from '../../src/kinds/dataset-export-schedule/decide.js';
 import type { DatasetExportSchedule } from '../../src/kinds/dataset-export-schedule/types.js';
 import { packageRoot } from '../../src/local/package-root.js';

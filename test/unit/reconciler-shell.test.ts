@@ -1,9 +1,9 @@
 import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { DatasetExportJob, DatasetExportJobStatus } from '../../src/api/types.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { exportJob } from '../../src/kinds/dataset-export-job/job.js';
+import type { DatasetExportJob, DatasetExportJobStatus } from '../../src/kinds/dataset-export-job/types.js';
 import type { JobApi } from '../../src/personalize-job/job-api.js';
 import type {
   CreateResult,

@@ -2,11 +2,12 @@
  * The DatasetExportJob controller: the Personalize job lifecycle over the export job's description.
  */
 import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
-import { GROUP, KIND, PLURAL, SINGULAR, VERSION } from '../../api/schema.js';
-import type { DatasetExportJob } from '../../api/types.js';
+import { GROUP, VERSION } from '../../api/group.js';
 import { setupJobController } from '../job-controller.js';
 import type { KindContext } from '../kind.js';
 import { exportJob } from './job.js';
+import { KIND, PLURAL, SINGULAR } from './schema.js';
+import type { DatasetExportJob } from './types.js';
 
 export const setup = (context: KindContext) =>
   setupJobController<DatasetExportJob['spec'], CreateDatasetExportJobCommandInput, DatasetExportJob>(

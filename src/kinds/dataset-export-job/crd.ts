@@ -1,6 +1,6 @@
 /** The DatasetExportJob CRD: the schema, and columns for `kubectl get dsej -w`. */
 import { crdOf } from '../../api/crd.js';
-import { KIND, PLURAL, resourceSchema, SHORT_NAMES, SINGULAR } from '../../api/schema.js';
+import { KIND, PLURAL, resourceSchema, SHORT_NAMES, SINGULAR } from './schema.js';
 
 export function datasetExportJobCrd() {
   return crdOf({

@@ -3,10 +3,10 @@
  */
 import type { CreateDatasetExportJobCommandInput } from '@aws-sdk/client-personalize';
 import { AWS } from '../../api/aws-constraints.js';
-import type { DatasetExportJobSpec } from '../../api/spec-types.js';
 import type { TagPair } from '../../personalize-job/job-kind.js';
 import type { JobResource } from '../../personalize-job/job-resource.js';
 import type { Identity } from '../../personalize-job/observation.js';
+import type { DatasetExportJobSpec } from './types.js';
 
 /** The spec, with the default ingestion mode made explicit. */
 export function createInput(

@@ -7,9 +7,9 @@ import {
   type PersonalizeClient,
   paginateListDatasetExportJobs,
 } from '@aws-sdk/client-personalize';
-import { datasetExportJob } from '../../api/manifest.js';
-import type { DatasetExportJobSpec, IngestionMode } from '../../api/spec-types.js';
 import type { ExistingJobReader } from '../../personalize-job/existing-jobs.js';
+import { datasetExportJob } from './manifest.js';
+import type { DatasetExportJobSpec, IngestionMode } from './types.js';
 
 export const existingExportJobs: ExistingJobReader<
   DatasetExportJobSpec,

@@ -9,11 +9,11 @@ import {
   ListDatasetExportJobsCommand,
 } from '@aws-sdk/client-personalize';
 import { AWS } from '../../api/aws-constraints.js';
-import { DATASET_ARN, KIND } from '../../api/schema.js';
-import type { DatasetExportJobSpec } from '../../api/spec-types.js';
 import type { JobKind } from '../../personalize-job/job-kind.js';
 import { summaryOf } from '../../personalize-job/summary.js';
 import { createInput } from './create-input.js';
+import { DATASET_ARN, KIND } from './schema.js';
+import type { DatasetExportJobSpec } from './types.js';
 
 export const exportJob: JobKind<DatasetExportJobSpec, CreateDatasetExportJobCommandInput> = {
   kind: KIND,

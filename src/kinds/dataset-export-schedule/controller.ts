@@ -4,8 +4,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { GROUP, KIND, PLURAL, VERSION } from '../../api/schema.js';
-import type { DatasetExportJob } from '../../api/types.js';
+import { GROUP, VERSION } from '../../api/group.js';
 import type { OperatorMetrics } from '../../observability/operator-metrics.js';
 import type { Controller } from '../../runtime/controller.js';
 import type { EventRecorder } from '../../runtime/events.js';
@@ -14,6 +13,7 @@ import { keyOf } from '../../runtime/object-key.js';
 import { generationOrAnnotations } from '../../runtime/predicates.js';
 import { statusWriter } from '../../runtime/status-writer.js';
 import type { CommonSettings, KindContext } from '../kind.js';
+import { RUN_KIND, RUN_PLURAL, type Run } from '../schedule-runs.js';
 import { type Clock, fastClock, realClock, ScheduleReconciler } from './reconciler.js';
 import { RUN_REQUESTED_ANNOTATION, SCHEDULE_KIND, SCHEDULE_PLURAL, SCHEDULE_SINGULAR } from './schema.js';
 import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
@@ -31,7 +31,7 @@ export interface ScheduleDeps {
   metrics: OperatorMetrics;
   clock: Clock;
   /** The controller of the runs' kind: a schedule owns its runs, and wakes when one of them moves. */
-  jobs: Controller<DatasetExportJob>;
+  jobs: Controller<Run>;
   settings: CommonSettings;
 }
 
@@ -47,7 +47,7 @@ export function addScheduleController(
   );
   const code = (err: unknown) => (err as { code?: number }).code;
   // Bound once the controller exists: the runs of a schedule, from the job controller's cache.
-  let runsOf: (schedule: DatasetExportSchedule) => DatasetExportJob[] = () => [];
+  let runsOf: (schedule: DatasetExportSchedule) => Run[] = () => [];
   const reconciler = new ScheduleReconciler(
     {
       runsOf: (schedule) => runsOf(schedule),
@@ -57,7 +57,7 @@ export function addScheduleController(
             group: GROUP,
             version: VERSION,
             namespace: run.metadata?.namespace ?? '',
-            plural: PLURAL,
+            plural: RUN_PLURAL,
             body: run,
           });
           return true;
@@ -69,7 +69,13 @@ export function addScheduleController(
       },
       deleteRun: async (namespace, name) => {
         await api
-          .deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })
+          .deleteNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural: RUN_PLURAL,
+            name,
+          })
           .catch((err: unknown) => {
             if (code(err) !== 404) throw err;
           });
@@ -101,13 +107,13 @@ export function addScheduleController(
 
 /** Sets the schedule up; its runs are the export job kind's objects, found by that kind's name in the list. */
 export function setup({ manager, kubeConfig, events, metrics, options, settings, controllers }: KindContext) {
-  const jobs = controllers.get(KIND);
-  if (!jobs) throw new Error(`${SCHEDULE_KIND} needs the ${KIND} kind set up before it`);
+  const jobs = controllers.get(RUN_KIND);
+  if (!jobs) throw new Error(`${SCHEDULE_KIND} needs the ${RUN_KIND} kind set up before it`);
   return addScheduleController(manager, {
     kubeConfig,
     events,
     metrics,
-    jobs: jobs as unknown as Controller<DatasetExportJob>,
+    jobs: jobs as unknown as Controller<Run>,
     clock: options.scheduleClockSpeed
       ? fastClock(options.scheduleClockSpeed, options.scheduleClockEpoch)
       : realClock,

@@ -3,7 +3,6 @@
  * prune history, and report. A pure function, so every branch is tested with a fake clock.
  */
 
-import type { DatasetExportJob } from '../../api/types.js';
 import type { EventSpec } from '../../runtime/reconcile.js';
 import { readiness, withConditions } from './conditions.js';
 import { parseCron } from './cron.js';
@@ -27,7 +26,7 @@ export interface ScheduleDecision {
   status: DatasetExportScheduleStatus;
   events: EventSpec[];
   /** A run to create (AlreadyExists counts as created: the name stands for the scheduled time). */
-  create?: DatasetExportJob;
+  create?: Run;
   /** Finished runs past the history limits, to delete. */
   delete: string[];
   /** When to look again, in the schedule's clock (ms after `now`); none when only a change can matter. */
@@ -72,7 +71,7 @@ export function decideSchedule(schedule: DatasetExportSchedule, runs: Run[], now
       ? { scheduledTime: r.metadata.annotations[SCHEDULED_AT_ANNOTATION] }
       : {}),
   }));
-  const latest = (of: DatasetExportJob[]) =>
+  const latest = (of: Run[]) =>
     of
       .filter((r) => r.status?.lastUpdatedDateTime)
       .sort(
@@ -108,7 +107,7 @@ export function decideSchedule(schedule: DatasetExportSchedule, runs: Run[], now
     });
   }
 
-  let create: DatasetExportJob | undefined;
+  let create: Run | undefined;
   const forbid = (spec.concurrencyPolicy ?? 'Forbid') === 'Forbid';
   const busy = forbid && active.length > 0;
 

@@ -2,8 +2,9 @@
  * The DatasetExportSchedule kind: recurring exports with CronJob semantics. Its runs are DatasetExportJobs, which
  * it creates and deletes (history limits) and owns (blockOwnerDeletion needs the finalizers right).
  */
-import { GROUP, PLURAL } from '../../api/schema.js';
+import { GROUP } from '../../api/group.js';
 import type { Kind } from '../kind.js';
+import { RUN_PLURAL } from '../schedule-runs.js';
 import { setup } from './controller.js';
 import { datasetExportScheduleCrd } from './crd.js';
 import { SCHEDULE_KIND, SCHEDULE_PLURAL } from './schema.js';
@@ -13,7 +14,7 @@ export const datasetExportSchedule: Kind = {
   crd: datasetExportScheduleCrd,
   rules: [
     // Its runs: made at their time, deleted past the history limits.
-    { apiGroups: [GROUP], resources: [PLURAL], verbs: ['create', 'delete'] },
+    { apiGroups: [GROUP], resources: [RUN_PLURAL], verbs: ['create', 'delete'] },
     { apiGroups: [GROUP], resources: [SCHEDULE_PLURAL], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [GROUP], resources: [`${SCHEDULE_PLURAL}/status`], verbs: ['patch'] },
     // Runs carry blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement plugin checks against this.

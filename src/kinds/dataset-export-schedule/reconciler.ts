@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { DatasetExportJob } from '../../api/types.js';
 import { applyOutcome } from '../../runtime/outcome.js';
 import type { EventSpec, Reconciler, Result } from '../../runtime/reconcile.js';
+import type { Run } from '../schedule-runs.js';
 import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 
 /** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */
@@ -27,9 +27,9 @@ export function fastClock(speed: number, epoch = Date.now()): Clock {
 
 export interface ScheduleEffects {
   /** The schedule's runs, from the cache of DatasetExportJobs. */
-  runsOf(schedule: DatasetExportSchedule): DatasetExportJob[];
+  runsOf(schedule: DatasetExportSchedule): Run[];
   /** Creates a run; resolves false when one of that name exists already. */
-  createRun(run: DatasetExportJob): Promise<boolean>;
+  createRun(run: Run): Promise<boolean>;
   deleteRun(namespace: string, name: string): Promise<void>;
   writeStatus(schedule: DatasetExportSchedule, status: DatasetExportScheduleStatus): Promise<void>;
   recordEvent(schedule: DatasetExportSchedule, event: EventSpec): Promise<void>;

@@ -2,13 +2,13 @@
  * A schedule's runs: how one is named and made from the template, and what its status says of it.
  */
 import { createHash } from 'node:crypto';
-import { GROUP, KIND, VERSION } from '../../api/schema.js';
-import type { DatasetExportJob } from '../../api/types.js';
+import { GROUP, VERSION } from '../../api/group.js';
+import { RUN_KIND, type Run } from '../schedule-runs.js';
 import { evaluatePath } from './placeholders.js';
 import { SCHEDULE_KIND, SCHEDULE_LABEL, SCHEDULED_AT_ANNOTATION } from './schema.js';
 import type { DatasetExportSchedule } from './types.js';
 
-export type Run = DatasetExportJob;
+export type { Run };
 export const succeeded = (run: Run) => run.status?.status === 'ACTIVE';
 export const failed = (run: Run) => run.status?.status === 'CREATE FAILED';
 export const finished = (run: Run) => succeeded(run) || failed(run);
@@ -24,12 +24,12 @@ export const requestedRunName = (schedule: string, request: string) =>
   `${schedule}-now-${createHash('sha256').update(request).digest('hex').slice(0, 8)}`;
 
 /** The DatasetExportJob for one run: the template, the scheduled time in the path, owned by the schedule. */
-export function runFor(schedule: DatasetExportSchedule, name: string, at: Date): DatasetExportJob {
+export function runFor(schedule: DatasetExportSchedule, name: string, at: Date): Run {
   const { jobTemplate, timeZone = 'UTC' } = schedule.spec;
   const s3 = jobTemplate.spec.jobOutput.s3DataDestination;
   return {
     apiVersion: `${GROUP}/${VERSION}`,
-    kind: KIND,
+    kind: RUN_KIND,
     metadata: {
       name,
       namespace: schedule.metadata?.namespace,

@@ -3,7 +3,8 @@
  * CronJob's semantics, each run a DatasetExportJob made from `jobTemplate`.
  */
 import { GROUP } from '../../api/group.js';
-import { conditionSchema, specSchema as jobSpecSchema, objectProperties } from '../../api/schema.js';
+import { conditionSchema, objectProperties } from '../../api/job-schema.js';
+import { runSpecSchema as jobSpecSchema } from '../schedule-runs.js';
 
 export const SCHEDULE_KIND = 'DatasetExportSchedule';
 export const SCHEDULE_PLURAL = 'datasetexportschedules';

@@ -1,7 +1,8 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
-import type { DatasetExportJob } from '../../../src/api/types.js';
+import { GROUP, VERSION } from '../../../src/api/group.js';
+import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
+import type { DatasetExportJob } from '../../../src/kinds/dataset-export-job/types.js';
 import { createTestNamespace, kubectl, testKubeConfig } from '../../support/kube.js';
 import { installCrd, spec } from '../../support/operator.js';
 

@@ -6,8 +6,9 @@ import { CreateDatasetImportJobCommand, ListDatasetExportJobsCommand } from '@aw
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
-import type { DatasetExportJob } from '../../../src/api/types.js';
+import { GROUP, VERSION } from '../../../src/api/group.js';
+import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
+import type { DatasetExportJob } from '../../../src/kinds/dataset-export-job/types.js';
 import { IMPORT_PLURAL } from '../../../src/kinds/dataset-import-job/schema.js';
 import type { DatasetImportJob } from '../../../src/kinds/dataset-import-job/types.js';
 import { packageRoot } from '../../../src/local/package-root.js';

@@ -1,8 +1,9 @@
 import { CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
-import type { DatasetExportJob } from '../../../src/api/types.js';
+import { GROUP, VERSION } from '../../../src/api/group.js';
+import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
+import type { DatasetExportJob } from '../../../src/kinds/dataset-export-job/types.js';
 import { ResilientInformer } from '../../../src/runtime/informer.js';
 import { createTestNamespace, testKubeConfig } from '../../support/kube.js';
 import { createJob, installCrd, spec } from '../../support/operator.js';

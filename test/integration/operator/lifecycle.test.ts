@@ -1,8 +1,9 @@
 import { ListDatasetExportJobsCommand } from '@aws-sdk/client-personalize';
 import { CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
-import type { DatasetExportJob } from '../../../src/api/types.js';
+import { GROUP, VERSION } from '../../../src/api/group.js';
+import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
+import type { DatasetExportJob } from '../../../src/kinds/dataset-export-job/types.js';
 import { createDemoJob } from '../../support/emulator.js';
 import { kubectl } from '../../support/kube.js';
 import { condition, createJob, installCrd, type Stack, spec, startStack } from '../../support/operator.js';

@@ -1,7 +1,8 @@
 import { ListTagsForResourceCommand } from '@aws-sdk/client-personalize';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import { GROUP, VERSION } from '../../../src/api/group.js';
+import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
 import { condition, installCrd, type Stack, spec, startStack } from '../../support/operator.js';
 
 describe('spec.tags, the one field that can change', () => {

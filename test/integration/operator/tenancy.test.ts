@@ -1,7 +1,8 @@
 import { ListTagsForResourceCommand } from '@aws-sdk/client-personalize';
 import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PLURAL, VERSION } from '../../../src/api/schema.js';
+import { GROUP, VERSION } from '../../../src/api/group.js';
+import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../../src/operator.js';
 import { createDemoJob } from '../../support/emulator.js';
 import { createTestNamespace, kubectl } from '../../support/kube.js';

@@ -2,8 +2,11 @@
  * DatasetExportJob objects as a user writes them, for code that creates or prints resources (import, the
  * CDKTF construct, the tests).
  */
-import { GROUP, KIND, VERSION } from './schema.js';
-import type { DatasetExportJobSpec, Manifest } from './spec-types.js';
+
+import { GROUP, VERSION } from '../../api/group.js';
+import type { Manifest } from '../../api/spec-types.js';
+import { KIND } from './schema.js';
+import type { DatasetExportJobSpec } from './types.js';
 
 /** A DatasetExportJob object ready to create or apply. */
 export function datasetExportJob(

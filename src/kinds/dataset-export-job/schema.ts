@@ -1,8 +1,7 @@
 /**
  * The DatasetExportJob kind's schema and names.
  */
-import { AWS, S3_PATH } from './aws-constraints.js';
-import { CATEGORIES, GROUP, VERSION } from './group.js';
+import { AWS, S3_PATH } from '../../api/aws-constraints.js';
 import {
   cel,
   datasetArnProperty,
@@ -15,22 +14,21 @@ import {
   regionProperty,
   roleArnProperty,
   tagsProperty,
-} from './job-schema.js';
+} from '../../api/job-schema.js';
 
-export { conditionSchema, objectProperties } from './job-schema.js';
+export { conditionSchema, objectProperties } from '../../api/job-schema.js';
 
 /**
  * The DatasetExportJob API, defined once. The CRD's OpenAPI schema is this object; the TypeScript types in
  * types.ts are inferred from it; docs and the Helm chart's CRD are generated from the CRD. Keep to the subset
  * of OpenAPI that `Infer` in types.ts understands.
  */
-export { CATEGORIES, GROUP, VERSION };
 export const KIND = 'DatasetExportJob';
 export const PLURAL = 'datasetexportjobs';
 export const SINGULAR = 'datasetexportjob';
 export const SHORT_NAMES = ['dsej'] as const;
 
-export { DATASET_ARN } from './job-schema.js';
+export { DATASET_ARN } from '../../api/job-schema.js';
 
 /** Every spec field but tags: what CreateDatasetExportJob fixed for good. */
 export const IMMUTABLE_SPEC_FIELDS = [
