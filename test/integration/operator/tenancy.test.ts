@@ -3,6 +3,7 @@ import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION } from '../../../src/api/group.js';
 import { PLURAL } from '../../../src/kinds/dataset-export-job/schema.js';
+import { EVENT_RULE, kindRules } from '../../../src/kinds/index.js';
 import { type Operator, type OperatorOptions, startOperator } from '../../../src/operator.js';
 import { createDemoJob } from '../../support/emulator.js';
 import { createTestNamespace, kubectl } from '../../support/kube.js';
@@ -211,18 +212,11 @@ describe('tenants kept apart', () => {
     stack = await startStack();
     const rbac = stack.kc.makeApiClient(RbacAuthorizationV1Api);
     const user = `operator-without-namespaces-${stack.namespace}`;
-    // Everything the operator needs but reading namespaces.
+    // Everything the operator needs (every kind's rules, from the list the install manifests use) but reading
+    // namespaces.
     await rbac.createNamespacedRole({
       namespace: stack.namespace,
-      body: {
-        metadata: { name: 'operator' },
-        rules: [
-          { apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: [GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
-          { apiGroups: [GROUP], resources: ['datasetexportschedules'], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-        ],
-      },
+      body: { metadata: { name: 'operator' }, rules: [...kindRules(), EVENT_RULE] },
     });
     await rbac.createNamespacedRoleBinding({
       namespace: stack.namespace,
