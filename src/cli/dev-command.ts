@@ -86,7 +86,7 @@ export async function devCommand(argv: string[]): Promise<void> {
     stops.push(() => emulator.close());
     say(`Personalize emulator at ${emulator.url}`);
     say(
-      `  its S3 is ${emulator.s3Root} (s3://bucket/prefix/ is ${emulator.s3Root}/bucket/prefix/: exports land there, imports read there; ` +
+      `  exports land in ${emulator.s3Root} (imports read there too; s3://bucket/prefix/ is ${emulator.s3Root}/bucket/prefix/; ` +
         `${dataDir ? 'kept after Ctrl-C)' : 'removed on exit: keep them with --data-dir DIR)'}`,
     );
     say('Datasets to export (spec.datasetArn):');

@@ -6,15 +6,15 @@ import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { GROUP, VERSION } from '../api/group.js';
 import { KIND } from '../kinds/dataset-export-job/schema.js';
-import type { DatasetExportJobSpec } from '../kinds/dataset-export-job/types.js';
+import type { DatasetExportJobSpec } from '../kinds/dataset-export-job/spec.js';
 import { SCHEDULE_KIND } from '../kinds/dataset-export-schedule/schema.js';
-import type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/types.js';
+import type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/spec.js';
 import { IMPORT_KIND } from '../kinds/dataset-import-job/schema.js';
-import type { DatasetImportJobSpec } from '../kinds/dataset-import-job/types.js';
+import type { DatasetImportJobSpec } from '../kinds/dataset-import-job/spec.js';
 
-export type { DatasetExportJobSpec } from '../kinds/dataset-export-job/types.js';
-export type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/types.js';
-export type { DatasetImportJobSpec } from '../kinds/dataset-import-job/types.js';
+export type { DatasetExportJobSpec } from '../kinds/dataset-export-job/spec.js';
+export type { DatasetExportScheduleSpec } from '../kinds/dataset-export-schedule/spec.js';
+export type { DatasetImportJobSpec } from '../kinds/dataset-import-job/spec.js';
 
 /** What each construct takes: metadata, and the spec typed from the same definition as the CRD. */
 export interface ResourceProps<Spec> {

@@ -8,10 +8,10 @@ import { manifest } from '@cdktf/provider-kubernetes';
 import { Fn, type ITerraformDependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { datasetExportJob } from '../kinds/dataset-export-job/manifest.js';
-import type { DatasetExportJobSpec } from '../kinds/dataset-export-job/types.js';
+import type { DatasetExportJobSpec } from '../kinds/dataset-export-job/spec.js';
 import { packageRoot } from '../local/package-root.js';
 
-export type { DatasetExportJobSpec } from '../kinds/dataset-export-job/types.js';
+export type { DatasetExportJobSpec } from '../kinds/dataset-export-job/spec.js';
 
 /** The Helm chart shipped inside this package, which `PersonalizeOperator` installs unless told otherwise. */
 export const BUNDLED_CHART = join(packageRoot(), 'charts', 'personalize-operator');

@@ -6,7 +6,7 @@
 import { GROUP, VERSION } from '../../api/group.js';
 import type { Manifest } from '../../api/spec-types.js';
 import { KIND } from './schema.js';
-import type { DatasetExportJobSpec } from './types.js';
+import type { DatasetExportJobSpec } from './spec.js';
 
 /** A DatasetExportJob object ready to create or apply. */
 export function datasetExportJob(

@@ -1,14 +1,10 @@
 /**
- * The DatasetExportJob's types, inferred from its schema: the spec and status users' code writes and reads,
- * and the object as the operator reads it from the cluster.
+ * The DatasetExportJob as the operator reads it from the cluster: its spec and status (spec.ts) on client-node's object.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Infer } from '../../api/spec-types.js';
-import type { specSchema, statusSchema } from './schema.js';
+import type { DatasetExportJobSpec, DatasetExportJobStatus } from './spec.js';
 
-export type DatasetExportJobSpec = Infer<typeof specSchema>;
-export type DatasetExportJobStatus = Infer<typeof statusSchema>;
-export type IngestionMode = NonNullable<DatasetExportJobSpec['ingestionMode']>;
+export type * from './spec.js';
 
 export interface DatasetExportJob extends KubernetesObject {
   spec: DatasetExportJobSpec;

@@ -13,8 +13,9 @@ import { keyOf } from '../../runtime/object-key.js';
 import { generationOrAnnotations } from '../../runtime/predicates.js';
 import { statusWriter } from '../../runtime/status-writer.js';
 import type { CommonSettings, KindContext } from '../kind.js';
-import { RUN_KIND, RUN_PLURAL, type Run } from '../schedule-runs.js';
+import { RUN_KIND, RUN_PLURAL } from '../schedule-runs.js';
 import { type Clock, fastClock, realClock, ScheduleReconciler } from './reconciler.js';
+import type { Run } from './runs.js';
 import { RUN_REQUESTED_ANNOTATION, SCHEDULE_KIND, SCHEDULE_PLURAL, SCHEDULE_SINGULAR } from './schema.js';
 import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 

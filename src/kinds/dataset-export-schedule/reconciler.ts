@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { applyOutcome } from '../../runtime/outcome.js';
 import type { EventSpec, Reconciler, Result } from '../../runtime/reconcile.js';
-import type { Run } from '../schedule-runs.js';
+
+import type { Run } from './runs.js';
 import type { DatasetExportSchedule, DatasetExportScheduleStatus } from './types.js';
 
 /** The schedule's time: real time, or in tests a faster one, so minutes of cron pass in seconds. */

@@ -2,13 +2,18 @@
  * A schedule's runs: how one is named and made from the template, and what its status says of it.
  */
 import { createHash } from 'node:crypto';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../api/group.js';
-import { RUN_KIND, type Run } from '../schedule-runs.js';
+import { RUN_KIND, type RunSpec, type RunStatus } from '../schedule-runs.js';
 import { evaluatePath } from './placeholders.js';
 import { SCHEDULE_KIND, SCHEDULE_LABEL, SCHEDULED_AT_ANNOTATION } from './schema.js';
 import type { DatasetExportSchedule } from './types.js';
 
-export type { Run };
+/** A run: an object of the run kind, as the schedule reads it from that kind's cache. */
+export interface Run extends KubernetesObject {
+  spec: RunSpec;
+  status?: RunStatus;
+}
 export const succeeded = (run: Run) => run.status?.status === 'ACTIVE';
 export const failed = (run: Run) => run.status?.status === 'CREATE FAILED';
 export const finished = (run: Run) => succeeded(run) || failed(run);

@@ -1,13 +1,10 @@
 /**
- * The DatasetExportSchedule's types, inferred from its schema: the spec and status users' code writes and reads,
- * and the object as the operator reads it from the cluster.
+ * The DatasetExportSchedule as the operator reads it from the cluster: its spec and status (spec.ts) on client-node's object.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Infer } from '../../api/spec-types.js';
-import type { scheduleSpecSchema, scheduleStatusSchema } from './schema.js';
+import type { DatasetExportScheduleSpec, DatasetExportScheduleStatus } from './spec.js';
 
-export type DatasetExportScheduleSpec = Infer<typeof scheduleSpecSchema>;
-export type DatasetExportScheduleStatus = Infer<typeof scheduleStatusSchema>;
+export type * from './spec.js';
 
 export interface DatasetExportSchedule extends KubernetesObject {
   spec: DatasetExportScheduleSpec;

@@ -6,7 +6,7 @@
 import { GROUP, VERSION } from '../../api/group.js';
 import type { Manifest } from '../../api/spec-types.js';
 import { IMPORT_KIND } from './schema.js';
-import type { DatasetImportJobSpec } from './types.js';
+import type { DatasetImportJobSpec } from './spec.js';
 
 /** A DatasetImportJob object ready to create or apply. */
 export function datasetImportJob(
