@@ -1,7 +1,8 @@
 /**
- * How each kind's types are inferred from its schema (`Infer`), and what a manifest holds: nothing here imports
- * the operator's runtime, so a constructs-only consumer compiles without client-node's types.
+ * How each kind's types are inferred from its schema (`Infer`), and what a manifest holds (`manifestOf`):
+ * nothing here imports the operator's runtime, so a constructs-only consumer compiles without client-node's types.
  */
+import { GROUP, VERSION } from './group.js';
 
 /** The TypeScript type of a value described by a (subset of) OpenAPI schema, inferred at compile time. */
 export type Infer<S> = S extends { enum: readonly (infer E)[] }
@@ -30,11 +31,22 @@ type InferObject<P, R> = { [K in keyof P & R]: Infer<P[K]> } & {
 export interface Manifest<Kind extends string, Spec> {
   apiVersion: string;
   kind: Kind;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
+  metadata: { name: string } & ManifestMetadata;
   spec: Spec;
 }
+
+export interface ManifestMetadata {
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A kind's manifest helper: `(name, spec, metadata)` to an object of `kind` ready to create or apply. */
+export const manifestOf =
+  <Kind extends string, Spec>(kind: Kind) =>
+  (name: string, spec: Spec, metadata: ManifestMetadata = {}): Manifest<Kind, Spec> => ({
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind,
+    metadata: { name, ...metadata },
+    spec,
+  });

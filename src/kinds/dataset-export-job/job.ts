@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import { AWS } from '../../api/aws-constraints.js';
 import type { JobKind } from '../../personalize-job/job-kind.js';
-import { summaryOf } from '../../personalize-job/summary.js';
+import { described, listed } from '../../personalize-job/summary.js';
 import { createInput } from './create-input.js';
 import { DATASET_ARN, KIND } from './schema.js';
 import type { DatasetExportJobSpec } from './types.js';
@@ -54,33 +54,19 @@ export const exportJob: JobKind<DatasetExportJobSpec, CreateDatasetExportJobComm
         options,
       );
       const job = out.datasetExportJob;
-      const requestId = out.$metadata.requestId;
-      if (!job?.status) return { requestId };
-      return {
-        requestId,
-        job: {
-          ...summaryOf({ ...job, arn: job.datasetExportJobArn ?? arn }),
-          parentArn: job.datasetArn,
-          created: {
-            ingestionMode: job.ingestionMode,
-            roleArn: job.roleArn,
-            'jobOutput.s3DataDestination.path': job.jobOutput?.s3DataDestination?.path,
-            'jobOutput.s3DataDestination.kmsKeyArn': job.jobOutput?.s3DataDestination?.kmsKeyArn,
-          },
-        },
-      };
+      return described(out, job, job?.datasetExportJobArn ?? arn, (j) => ({
+        ingestionMode: j.ingestionMode,
+        roleArn: j.roleArn,
+        'jobOutput.s3DataDestination.path': j.jobOutput?.s3DataDestination?.path,
+        'jobOutput.s3DataDestination.kmsKeyArn': j.jobOutput?.s3DataDestination?.kmsKeyArn,
+      }));
     },
     async list(client, { parentArn, nextToken, maxResults }, options) {
       const out = await client.send(
         new ListDatasetExportJobsCommand({ datasetArn: parentArn, nextToken, maxResults }),
         options,
       );
-      return {
-        jobs: (out.datasetExportJobs ?? []).flatMap((j) =>
-          j.datasetExportJobArn && j.status ? [summaryOf({ ...j, arn: j.datasetExportJobArn })] : [],
-        ),
-        nextToken: out.nextToken,
-      };
+      return { jobs: listed(out.datasetExportJobs, (j) => j.datasetExportJobArn), nextToken: out.nextToken };
     },
   },
 };

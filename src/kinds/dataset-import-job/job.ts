@@ -12,7 +12,7 @@ import {
 import { AWS } from '../../api/aws-constraints.js';
 import { DATASET_ARN } from '../../api/job-schema.js';
 import type { JobKind } from '../../personalize-job/job-kind.js';
-import { summaryOf } from '../../personalize-job/summary.js';
+import { described, listed } from '../../personalize-job/summary.js';
 import { IMPORT_KIND } from './schema.js';
 import type { DatasetImportJobSpec } from './types.js';
 
@@ -71,33 +71,19 @@ export const importJob: JobKind<DatasetImportJobSpec, CreateDatasetImportJobComm
         options,
       );
       const job = out.datasetImportJob;
-      const requestId = out.$metadata.requestId;
-      if (!job?.status) return { requestId };
-      return {
-        requestId,
-        job: {
-          ...summaryOf({ ...job, arn: job.datasetImportJobArn ?? arn }),
-          parentArn: job.datasetArn,
-          created: {
-            importMode: job.importMode,
-            roleArn: job.roleArn,
-            'dataSource.dataLocation': job.dataSource?.dataLocation,
-            publishAttributionMetricsToS3: flag(job.publishAttributionMetricsToS3),
-          },
-        },
-      };
+      return described(out, job, job?.datasetImportJobArn ?? arn, (j) => ({
+        importMode: j.importMode,
+        roleArn: j.roleArn,
+        'dataSource.dataLocation': j.dataSource?.dataLocation,
+        publishAttributionMetricsToS3: flag(j.publishAttributionMetricsToS3),
+      }));
     },
     async list(client, { parentArn, nextToken, maxResults }, options) {
       const out = await client.send(
         new ListDatasetImportJobsCommand({ datasetArn: parentArn, nextToken, maxResults }),
         options,
       );
-      return {
-        jobs: (out.datasetImportJobs ?? []).flatMap((j) =>
-          j.datasetImportJobArn && j.status ? [summaryOf({ ...j, arn: j.datasetImportJobArn })] : [],
-        ),
-        nextToken: out.nextToken,
-      };
+      return { jobs: listed(out.datasetImportJobs, (j) => j.datasetImportJobArn), nextToken: out.nextToken };
     },
   },
 };
