@@ -2,7 +2,7 @@
  * Seeds: dataset groups, datasets and records created ready to use when the emulator starts (the demo one).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { OperationContext } from './context.js';
 import { createDataset, createDatasetGroup, createSchema } from './datasets.js';
 import { invalidInput } from './errors.js';
@@ -93,6 +93,10 @@ export const DEMO_SEED: Seed = {
 export function writeSeedObjects(seed: Seed, s3Root: string): void {
   for (const [key, body] of Object.entries(seed.s3 ?? {})) {
     const file = join(s3Root, key);
+    // `bucket/key` names a file in the emulator's S3, never one beside it.
+    if (relative(s3Root, file).startsWith('..') || !/^[^/]+\/.+[^/]$/.test(key))
+      throw invalidInput(`s3: ${key} is not a bucket/key of a file in the emulator's S3`);
+    if (typeof body !== 'string') throw invalidInput(`s3: ${key}: the content must be a string`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, body);
   }
