@@ -37,6 +37,8 @@ const RESTART = 1;
  * starting rate takes a few (each cut leaves 60 %); a storm of a minute makes dozens.
  */
 const STORM_CUTS = 6;
+/** A remembered rate within this multiple of the floor was driven there by a storm, not found as a limit. */
+const FLOOR_BAND = 2;
 
 /**
  * Additive increase, multiplicative decrease, with a remembered rate. Until AWS first throttles, the rate grows
@@ -140,6 +142,13 @@ export class AdaptiveRate {
     const collapsed =
       this.remembered !== undefined && this.remembered < (peak?.rate ?? this.initial) * COLLAPSED;
     const cuts = this.cuts;
+    // Driven down to near its floor with nothing known to work, and too few cuts yet to call it a storm: a lull
+    // inside a storm (it throttles a share of calls, so a client at its floor can go QUIET_MS unthrottled in the
+    // middle of one). The lull proves nothing: its rate is not recorded as known to work (after the storm the
+    // client would be held to it), and the storm's cuts go on counting. A limit found below the start stays
+    // well above the floor, and is recorded as before.
+    const atFloor = this.remembered !== undefined && this.remembered < this.min * FLOOR_BAND;
+    if (collapsed && atFloor && !peak && cuts < STORM_CUTS) return;
     this.cuts = 0;
     if (collapsed && peak) {
       this.remembered = Math.min(this.max, peak.rate * RESTORE);

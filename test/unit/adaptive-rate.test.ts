@@ -95,6 +95,27 @@ describe('AdaptiveRate (AIMD)', () => {
     },
   );
 
+  it('takes a lull inside a storm for none: after the storm it searches again instead of holding the floor', () => {
+    const rate = new AdaptiveRate({ initial: 10 });
+    let t = 0;
+    const cut = () => {
+      t += 1_000;
+      rate.throttled(t, t);
+    };
+    const calm = (ms: number) => {
+      for (const end = t + ms; t < end; t += 100) rate.succeeded(t, true);
+    };
+    // Four cuts take it to its floor; a lull of 12 s there (a storm throttles only a share of calls); two more.
+    for (let i = 0; i < 4; i++) cut();
+    calm(12_000);
+    cut();
+    cut();
+    expect(rate.rate).toBeLessThan(2);
+    // The storm is over: after its quiet spell the search doubles the rate each second, back past the start.
+    calm(16_000);
+    expect(rate.rate).toBeGreaterThan(10);
+  });
+
   it('cuts once per congestion episode: calls sent before the cut do not cut again', () => {
     const rate = new AdaptiveRate({ initial: 20 });
     expect(rate.throttled(1_000, 990)).toBe(true);
