@@ -4,11 +4,14 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# Scripts off: `prepare` would compile before the sources are copied; the build is the next steps.
+# Scripts off: `prepare` would compile before the sources are copied (esbuild runs from its platform package).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.json
+# One minified bundle (code split per command) instead of dist/ and node_modules: V8 keeps every loaded module's
+# source as a string and Node loads @kubernetes/client-node's files whole; idle RSS measured 116 MB with the
+# compiled files and production node_modules, 96 MB with the bundle (heap 37 -> 20 MB; ready in 0.6 s, not 1.1 s).
+RUN npm run bundle
 
 FROM node:24-bookworm-slim AS runtime
 # A 1 MB semi-space: V8 sizes the young generation from the host's memory (64 MB on a large node with Node 24),
@@ -16,14 +19,14 @@ FROM node:24-bookworm-slim AS runtime
 # for one more second of CPU in two minutes. Set NODE_OPTIONS in the pod to change it.
 ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=1
 WORKDIR /app
-COPY package.json package-lock.json ./
-# Production dependencies only; no install scripts are needed at run time.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-COPY --from=build /src/dist/src ./dist/src
+# package.json for --version; the bundle needs no node_modules. Its source maps are beside it, unused unless
+# NODE_OPTIONS=--enable-source-maps is set (they cost memory), and third-party licences in *.LEGAL.txt.
+COPY package.json ./
+COPY --from=build /src/dist/bundle ./dist/bundle
 COPY examples ./examples
 # The "nonroot" user of distroless images; the chart runs the pod as this UID with a read-only root filesystem.
 USER 65532:65532
 # --optimize-for-size (refused in NODE_OPTIONS, so given here): V8 grows the heap less far ahead of what is live;
 # at 1000 jobs `npm run bench` measured peak RSS 171 MB without it, 123 MB with it, for 0.6 s more CPU.
-ENTRYPOINT ["node", "--optimize-for-size", "/app/dist/src/cli/main.js"]
+ENTRYPOINT ["node", "--optimize-for-size", "/app/dist/bundle/main.js"]
 CMD ["run"]

@@ -17,7 +17,7 @@ interface FleetResult {
   successfulCreatesPerJob?: number;
   awsCallsPerJob: Record<string, number>;
   throttled?: Record<string, { share: number }>;
-  operator?: { peakRssMb: number; restingRssMb: number; cpuSeconds: number };
+  operator?: { idle?: { rssMb: number }; peakRssMb: number; restingRssMb: number; cpuSeconds: number };
   peakRssMb?: number;
 }
 
@@ -51,8 +51,11 @@ function fleetRow(r: FleetResult): string {
     `${r.statusReadCalls} (${fixed(r.ackRatio, 1)}×)`,
     `${fixed(r.statusLagMs.p99 / 1000, 1)} s`,
     fixed(r.statusWritesPerJob, 2),
+    operator?.idle ? `${operator.idle.rssMb} MB` : '—',
     operator ? `${operator.peakRssMb} / ${operator.restingRssMb} MB` : `${r.peakRssMb ?? '—'} MB`,
-    operator ? `${operator.cpuSeconds.toFixed(1)} s` : '—',
+    operator
+      ? `${operator.cpuSeconds.toFixed(1)} s (${((1000 * operator.cpuSeconds) / r.config.jobs).toFixed(1)} ms/job)`
+      : '—',
   ].join(' | ');
 }
 
@@ -83,8 +86,8 @@ figures mean and why they moved: [benchmarks.md](benchmarks.md).
 
 ## A fleet of export jobs (\`npm run bench\`)
 
-| run | jobs / datasets / AWS limit | Node | wall / floor | Create per job (throttled) | status reads (ACK ×) | transition → .status p99 | status writes per job | operator peak / resting RSS | operator CPU |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| run | jobs / datasets / AWS limit | Node | wall / floor | Create per job (throttled) | status reads (ACK ×) | transition → .status p99 | status writes per job | operator idle RSS | operator peak / resting RSS | operator CPU |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${fleet.map((r) => `| ${fleetRow(r)} |`).join('\n')}
 
 ## Finished resources at rest (\`npm run bench:at-rest\`)

@@ -4,21 +4,21 @@ import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '../src/local/control-plane.js';
 import { freePort } from '../src/local/free-port.js';
-import { imageEnv, imageNodeFlags } from '../src/local/image-env.js';
+import { imageEntrypoint, imageEnv } from '../src/local/image-env.js';
 import { installCrd } from '../src/local/install-crd.js';
 import { packageRoot } from '../src/local/package-root.js';
 import { PooledKubeConfig } from '../src/runtime/kube-config.js';
 
-/** Compiles the operator, so that it runs as the image runs it: plain Node on compiled code, no loader. */
+/** Bundles the operator as the image's build stage does, so that it runs as the image runs it. */
 export async function buildOperator(): Promise<void> {
-  const root = packageRoot();
-  await promisify(execFile)(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')]);
+  await promisify(execFile)('npm', ['run', '--silent', 'bundle'], { cwd: packageRoot() });
 }
 
 /** The image's environment, read from the Dockerfile once per benchmark. */
 const IMAGE_ENV = imageEnv();
-/** The Node flags of the image's ENTRYPOINT, which every benchmarked operator starts with. */
-export const IMAGE_NODE_FLAGS = imageNodeFlags();
+/** The image's ENTRYPOINT: every benchmarked operator starts the same script with the same Node flags. */
+const IMAGE_ENTRYPOINT = imageEntrypoint();
+export const IMAGE_NODE_FLAGS = IMAGE_ENTRYPOINT.nodeFlags;
 
 /** The Node options the operator runs with: the image's, unless an experiment names others. */
 export function operatorNodeOptions(override?: string): string {
@@ -76,7 +76,7 @@ export async function spawnOperator(options: {
     'warn',
     ...(options.args ?? []),
   ];
-  const script = join(packageRoot(), 'dist/src/cli/main.js');
+  const script = join(packageRoot(), IMAGE_ENTRYPOINT.script);
   const child = spawn(process.execPath, [...IMAGE_NODE_FLAGS, script, 'run', ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

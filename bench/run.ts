@@ -23,7 +23,7 @@ import {
   prepareCluster,
   spawnOperator,
 } from './operator-process.js';
-import { percentile, sampleProcess } from './process-stats.js';
+import { type ProcessSample, percentile, sampleProcess } from './process-stats.js';
 import { benchArgs, runScript } from './script.js';
 
 const RESULTS = join(packageRoot(), 'bench', 'results');
@@ -46,6 +46,8 @@ bench/results/ (and docs/benchmark-history.md when recording there).
   --client-rate N, --client-burst N
                            the operator's starting AWS rate (default: its own)
   --concurrency N          the operator's --concurrency (default 16)
+  --idle-seconds S         first measure the operator idle (CRDs installed, no resources) S seconds after
+                           its start (default 60; 0 skips it)
   --node-options TEXT      NODE_OPTIONS for the operator instead of the image's
   --label TEXT             a label recorded with the run
   --out DIR                where results go (default bench/results)`;
@@ -62,6 +64,7 @@ const values = benchArgs(BENCH_USAGE, {
   label: { type: 'string', default: '' },
   concurrency: { type: 'string', default: '16' },
   'node-options': { type: 'string', default: '' },
+  'idle-seconds': { type: 'string', default: '60' },
   'client-rate': { type: 'string' },
   'client-burst': { type: 'string' },
 });
@@ -79,6 +82,8 @@ const jobSeconds =
     : REAL_EXPORT_SECONDS / Number(values.speed ?? '10');
 const rate = Number(values.rate);
 const burst = Number(values.burst);
+const idleSeconds = Number(values['idle-seconds']);
+if (!(idleSeconds >= 0)) throw new Error('--idle-seconds must be a number >= 0');
 for (const [flag, v] of Object.entries({
   jobs: N,
   datasets: D,
@@ -108,7 +113,7 @@ function datasetSeed(): Seed {
 
 async function main(): Promise<void> {
   say(`benchmark on Node.js ${process.version} (${process.execPath})`);
-  say('building the operator (tsc)...');
+  say('building the operator (the bundle the image runs)...');
   await buildOperator();
   const controlPlane = await startControlPlane();
   const emulator = await startEmulator({
@@ -205,6 +210,20 @@ async function main(): Promise<void> {
         const m = await readNodeMemory(metricsUrl);
         if (m && m.rssMb > (memoryAtPeak?.rssMb ?? 0)) memoryAtPeak = m;
       }, 1_000);
+
+    // Idle: what the operator holds before any resource exists, the floor of every pod's memory.
+    let idle: ProcessSample | undefined;
+    if (idleSeconds > 0) {
+      const idler = await startOperator();
+      await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+      if (idler.child.exitCode !== null) throw new Error(`the operator exited with ${idler.child.exitCode}`);
+      idle = sampleProcess(idler.child.pid!);
+      idler.child.kill('SIGTERM');
+      await new Promise((r) => idler.child.once('exit', r));
+      say(
+        `operator idle ${idleSeconds} s after starting: RSS ${((idle?.rssBytes ?? 0) / 1048576).toFixed(1)} MB`,
+      );
+    }
 
     // Cold start: one resource exists before the operator starts; its Create marks the first reconcile.
     await create(0);
@@ -380,11 +399,13 @@ async function main(): Promise<void> {
       observedTransitionsPerJob: transitions / N,
       eventsPerJob: events.items.length / N,
       operator: {
+        idle: idle && { seconds: idleSeconds, rssMb: mb(idle.rssBytes), cpuSeconds: idle.cpuSeconds },
         peakRssMb: mb(Math.max(peak?.peakRssBytes ?? 0, ...samples.map((s) => s.rss))),
         restingRssMb: mb(atRest?.rssBytes ?? 0),
         memoryAtRest,
         memoryAtPeak,
         cpuSeconds: peak?.cpuSeconds ?? 0,
+        cpuMsPerJob: ((peak?.cpuSeconds ?? 0) * 1000) / N,
         coldStartToFirstReconcileMs: firstCreateAt - first.spawnedAt,
         restartToReverifiedMs: reverifiedAt - second.spawnedAt,
         restartAwsCalls: restartStats,
@@ -412,7 +433,8 @@ async function main(): Promise<void> {
       `| status-reading calls: ours vs ACK policy | ${reads} vs ${ackDescribes} (ACK makes ${result.ackRatio.toFixed(1)}×) |`,
       `| status writes per job (observed transitions) | ${result.statusWritesPerJob.toFixed(2)} (${result.observedTransitionsPerJob.toFixed(2)}) |`,
       `| events per job | ${result.eventsPerJob.toFixed(2)} |`,
-      `| operator peak RSS / at rest / CPU | ${result.operator.peakRssMb} MB / ${result.operator.restingRssMb} MB / ${result.operator.cpuSeconds.toFixed(1)} s |`,
+      `| operator RSS idle (${idleSeconds} s after start, no resources) | ${idle ? `${result.operator.idle?.rssMb} MB` : 'not measured'} |`,
+      `| operator peak RSS / at rest / CPU (per job) | ${result.operator.peakRssMb} MB / ${result.operator.restingRssMb} MB / ${result.operator.cpuSeconds.toFixed(1)} s (${result.operator.cpuMsPerJob.toFixed(1)} ms) |`,
       `| V8 heap used / reserved, external: at peak; at rest | ${memoryLine(memoryAtPeak)}; ${memoryLine(memoryAtRest)} |`,
       `| cold start → first reconcile | ${result.operator.coldStartToFirstReconcileMs} ms |`,
       `| restart → all re-verified (AWS calls) | ${result.operator.restartToReverifiedMs} ms (${JSON.stringify(Object.fromEntries(Object.entries(restartStats).map(([k, v]) => [k, v.calls])))}) |`,

@@ -2,7 +2,7 @@
  * The container image's environment and Node flags, read from the Dockerfile.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { packageRoot } from './package-root.js';
 
 const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/y;
@@ -29,23 +29,32 @@ export function imageEnv(
   return env;
 }
 
+/** How the image starts the operator: Node's flags and the script, relative to the runtime stage's WORKDIR. */
+export interface ImageEntrypoint {
+  nodeFlags: string[];
+  script: string;
+}
+
 /**
- * The Node flags the image starts the operator with: those between `node` and the script in the runtime
- * stage's exec-form ENTRYPOINT (V8 flags such as --optimize-for-size are refused in NODE_OPTIONS).
+ * The runtime stage's exec-form ENTRYPOINT, read so that local runs standing in for the image start the same
+ * script with the same Node flags (V8 flags such as --optimize-for-size are refused in NODE_OPTIONS).
  */
-export function imageNodeFlags(
+export function imageEntrypoint(
   dockerfile = readFileSync(join(packageRoot(), 'Dockerfile'), 'utf8'),
-): string[] {
+): ImageEntrypoint {
   const runtimeStage = dockerfile.split(/^FROM\s/m).at(-1) ?? '';
   const line = /^ENTRYPOINT\s+(.*)$/m.exec(runtimeStage)?.[1];
-  if (!line) return [];
+  if (!line) throw new Error('Dockerfile: the runtime stage has no ENTRYPOINT');
   const command = JSON.parse(line) as unknown;
   if (!Array.isArray(command) || command[0] !== 'node' || !command.every((a) => typeof a === 'string'))
     throw new Error(`Dockerfile: ENTRYPOINT ${line}: expected the exec form ["node", flags..., script]`);
-  const flags: string[] = [];
-  for (const arg of command.slice(1) as string[]) {
-    if (!arg.startsWith('-')) break;
-    flags.push(arg);
-  }
-  return flags;
+  const args = (command as string[]).slice(1);
+  const scriptAt = args.findIndex((arg) => !arg.startsWith('-'));
+  if (scriptAt < 0) throw new Error(`Dockerfile: ENTRYPOINT ${line}: names no script`);
+  const workdir = /^WORKDIR\s+(\S+)\s*$/m.exec(runtimeStage)?.[1] ?? '/';
+  const script = args[scriptAt]!;
+  return {
+    nodeFlags: args.slice(0, scriptAt),
+    script: script.startsWith('/') ? relative(workdir, script) : script,
+  };
 }

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
-import { imageEnv, imageNodeFlags } from '../../src/local/image-env.js';
+import { imageEntrypoint, imageEnv } from '../../src/local/image-env.js';
 import { packageRoot } from '../../src/local/package-root.js';
 import { installCrd, type Stack, spec, startStack } from '../support/operator.js';
 import { spawnCaptured } from '../support/operator-process.js';
@@ -13,27 +13,24 @@ import { spawnCaptured } from '../support/operator-process.js';
 const run = promisify(execFile);
 
 /**
- * No Docker engine exists here, so this reproduces the Dockerfile's runtime stage step by step: a production
- * install in a fresh folder, the compiled code beside it, and the image's Node major (24, from the npm
- * package `node`), then the image's entrypoint against the real control plane.
+ * No Docker engine exists here, so this reproduces the Dockerfile's stages step by step: the build stage's
+ * bundle, then the runtime stage's files alone in a fresh folder (package.json, the bundle, the examples: no
+ * node_modules) and the image's Node major (24, from the npm package `node`), then the image's entrypoint
+ * against the real control plane.
  */
 describe("the container image's runtime stage", () => {
   const root = packageRoot();
+  const entrypoint = imageEntrypoint();
+  const packageVersion = () =>
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const app = mkdtempSync(join(tmpdir(), 'image-runtime-'));
   let node24 = '';
   let stack: Stack;
 
   beforeAll(async () => {
-    for (const file of ['package.json', 'package-lock.json']) cpSync(join(root, file), join(app, file));
-    await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app });
-    await run(join(root, 'node_modules/.bin/tsc'), [
-      '-p',
-      join(root, 'tsconfig.json'),
-      '--outDir',
-      join(app, 'build'),
-    ]);
-    cpSync(join(app, 'build/src'), join(app, 'dist/src'), { recursive: true });
-    rmSync(join(app, 'build'), { recursive: true });
+    await run('npm', ['run', '--silent', 'bundle'], { cwd: root });
+    cpSync(join(root, 'package.json'), join(app, 'package.json'));
+    cpSync(join(root, 'dist/bundle'), join(app, 'dist/bundle'), { recursive: true });
     cpSync(join(root, 'examples'), join(app, 'examples'), { recursive: true });
     const { stdout } = await run('npx', ['-y', '-p', 'node@24', '--', 'node', '-p', 'process.execPath'], {
       cwd: app,
@@ -47,12 +44,14 @@ describe("the container image's runtime stage", () => {
     rmSync(app, { recursive: true, force: true });
   });
 
-  it('runs on Node 24 with production dependencies only', async () => {
+  it('runs on Node 24 from its bundle alone, with no node_modules anywhere above it', async () => {
     expect((await run(node24, ['--version'])).stdout).toMatch(/^v24\./);
-    const { stdout } = await run(node24, ['dist/src/cli/main.js', '--help'], { cwd: app });
+    for (let dir = app; dir !== dirname(dir); dir = dirname(dir))
+      expect(existsSync(join(dir, 'node_modules')), dir).toBe(false);
+    const { stdout } = await run(node24, [entrypoint.script, '--help'], { cwd: app });
     expect(stdout).toMatch(/Usage: personalize-operator <command>/);
-    for (const dev of ['tsx', 'vitest', 'cdk8s', 'cdktf', 'typescript'])
-      expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
+    const { stdout: version } = await run(node24, [entrypoint.script, '--version'], { cwd: app });
+    expect(version.trim()).toBe(`personalize-operator ${packageVersion()}`);
   });
 
   it("reconciles a resource to ACTIVE with the image's environment and Node flags, and stops on SIGTERM with exit 0", async () => {
@@ -60,8 +59,8 @@ describe("the container image's runtime stage", () => {
     const operator = spawnCaptured(
       node24,
       [
-        ...imageNodeFlags(),
-        'dist/src/cli/main.js',
+        ...entrypoint.nodeFlags,
+        entrypoint.script,
         'run',
         '--kubeconfig',
         inject('kubeconfigPath'),

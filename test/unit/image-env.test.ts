@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageEnv, imageNodeFlags } from '../../src/local/image-env.js';
+import { imageEntrypoint, imageEnv } from '../../src/local/image-env.js';
 
 describe("the image's environment, read from the Dockerfile", () => {
   it('takes the runtime stage only, with every assignment form', () => {
@@ -24,14 +24,25 @@ describe("the image's environment, read from the Dockerfile", () => {
     expect(imageEnv()).toMatchObject({ NODE_ENV: 'production' });
   });
 
-  it('reads the Node flags of the exec-form ENTRYPOINT, and refuses another form', () => {
-    const dockerfile = (entrypoint: string) => `FROM a AS build\nENTRYPOINT ["x"]\nFROM b\n${entrypoint}\n`;
-    expect(imageNodeFlags(dockerfile('ENTRYPOINT ["node", "--a", "--b=1", "/app/main.js", "--c"]'))).toEqual([
-      '--a',
-      '--b=1',
-    ]);
-    expect(imageNodeFlags(dockerfile('ENTRYPOINT ["node", "/app/main.js"]'))).toEqual([]);
-    expect(() => imageNodeFlags(dockerfile('ENTRYPOINT ["bash", "-c", "node x"]'))).toThrow(/exec form/);
-    expect(imageNodeFlags()).toContain('--optimize-for-size');
+  it('reads the Node flags and the script of the exec-form ENTRYPOINT, and refuses another form', () => {
+    const dockerfile = (entrypoint: string) =>
+      `FROM a AS build\nENTRYPOINT ["x"]\nFROM b\nWORKDIR /app\n${entrypoint}\n`;
+    expect(
+      imageEntrypoint(dockerfile('ENTRYPOINT ["node", "--a", "--b=1", "/app/dist/main.js", "--c"]')),
+    ).toEqual({
+      nodeFlags: ['--a', '--b=1'],
+      script: 'dist/main.js',
+    });
+    expect(imageEntrypoint(dockerfile('ENTRYPOINT ["node", "main.js"]'))).toEqual({
+      nodeFlags: [],
+      script: 'main.js',
+    });
+    expect(() => imageEntrypoint(dockerfile('ENTRYPOINT ["bash", "-c", "node x"]'))).toThrow(/exec form/);
+    expect(() => imageEntrypoint(dockerfile('ENTRYPOINT ["node", "--a"]'))).toThrow(/names no script/);
+    expect(() => imageEntrypoint('FROM b\nCMD ["run"]\n')).toThrow(/no ENTRYPOINT/);
+    expect(imageEntrypoint()).toEqual({
+      nodeFlags: expect.arrayContaining(['--optimize-for-size']),
+      script: 'dist/bundle/main.js',
+    });
   });
 });
