@@ -37,7 +37,7 @@ export interface ImageEntrypoint {
 
 /**
  * The runtime stage's exec-form ENTRYPOINT, read so that local runs standing in for the image start the same
- * script with the same Node flags (V8 flags such as --optimize-for-size are refused in NODE_OPTIONS).
+ * script with the same Node flags (most V8 flags, such as --heap-growing-percent, are refused in NODE_OPTIONS).
  */
 export function imageEntrypoint(
   dockerfile = readFileSync(join(packageRoot(), 'Dockerfile'), 'utf8'),

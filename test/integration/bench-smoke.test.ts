@@ -27,18 +27,24 @@ describe('benchmark script (smoke, N = 20)', () => {
         '2',
         '--job-seconds',
         '3',
+        '--idle-seconds',
+        '2',
         '--out',
         out,
       ],
       { cwd: root, maxBuffer: 16 << 20 },
     );
     expect(stdout).toMatch(/\| wall time until all terminal \|/);
+    expect(stdout).toMatch(/\| operator RSS idle \(2 s after start, no resources\) \| \d+ MB \|/);
     const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
     const result = JSON.parse(readFileSync(join(out, file!), 'utf8'));
     expect(result.awsCallsPerJob.CreateDatasetExportJob).toBe(1);
     expect(result.operator.restartAwsCalls.CreateDatasetExportJob).toBeUndefined();
     expect(result.statusLagMs.p99).toBeGreaterThanOrEqual(0);
     expect(result.operator.peakRssMb).toBeGreaterThan(0);
+    expect(result.operator.idle).toMatchObject({ seconds: 2, rssMb: expect.any(Number) });
+    expect(result.operator.idle.rssMb).toBeGreaterThan(0);
+    expect(result.operator.cpuMsPerJob).toBeGreaterThan(0);
     expect(result.statusWritesPerJob).toBeLessThanOrEqual(result.observedTransitionsPerJob + 1);
     // The fleet as a picture, beside the JSON, and as the latest one docs/benchmarks.md shows.
     const svg = readFileSync(join(out, file!.replace(/\.json$/, '.svg')), 'utf8');

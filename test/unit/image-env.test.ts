@@ -41,7 +41,7 @@ describe("the image's environment, read from the Dockerfile", () => {
     expect(() => imageEntrypoint(dockerfile('ENTRYPOINT ["node", "--a"]'))).toThrow(/names no script/);
     expect(() => imageEntrypoint('FROM b\nCMD ["run"]\n')).toThrow(/no ENTRYPOINT/);
     expect(imageEntrypoint()).toEqual({
-      nodeFlags: expect.arrayContaining(['--optimize-for-size']),
+      nodeFlags: expect.arrayContaining(['--heap-growing-percent=20']),
       script: 'dist/bundle/main.js',
     });
   });
