@@ -433,7 +433,9 @@ async function main(): Promise<void> {
       `| status-reading calls: ours vs ACK policy | ${reads} vs ${ackDescribes} (ACK makes ${result.ackRatio.toFixed(1)}×) |`,
       `| status writes per job (observed transitions) | ${result.statusWritesPerJob.toFixed(2)} (${result.observedTransitionsPerJob.toFixed(2)}) |`,
       `| events per job | ${result.eventsPerJob.toFixed(2)} |`,
-      `| operator RSS idle (${idleSeconds} s after start, no resources) | ${idle ? `${result.operator.idle?.rssMb} MB` : 'not measured'} |`,
+      idle
+        ? `| operator RSS idle (${idleSeconds} s after start, no resources) | ${result.operator.idle?.rssMb} MB |`
+        : '| operator RSS idle | not measured (--idle-seconds 0) |',
       `| operator peak RSS / at rest / CPU (per job) | ${result.operator.peakRssMb} MB / ${result.operator.restingRssMb} MB / ${result.operator.cpuSeconds.toFixed(1)} s (${result.operator.cpuMsPerJob.toFixed(1)} ms) |`,
       `| V8 heap used / reserved, external: at peak; at rest | ${memoryLine(memoryAtPeak)}; ${memoryLine(memoryAtRest)} |`,
       `| cold start → first reconcile | ${result.operator.coldStartToFirstReconcileMs} ms |`,
