@@ -108,7 +108,7 @@ export class OperatorChart extends Chart {
             { name: 'health', number: HEALTH_PORT },
           ],
           // Explicit: cdk8s-plus would otherwise request a whole core and 512Mi. The memory request covers what
-          // `npm run bench` measured with the image's Node and flags: 77 MiB idle, 114 MiB at the peak of a burst
+          // `npm run bench` measured with the image's Node and flags: 76 MiB idle, 110 MiB at the peak of a burst
           // of 1000 jobs, 119 MiB resting with 10 000 finished resources; the limit leaves room for larger fleets.
           resources: {
             cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
