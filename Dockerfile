@@ -9,8 +9,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 # One minified bundle (code split per command) instead of dist/ and node_modules: V8 keeps every loaded module's
-# source as a string and Node loads @kubernetes/client-node's files whole; idle RSS measured 116 MB with the
-# compiled files and production node_modules, 96 MB with the bundle (heap 37 -> 20 MB; ready in 0.6 s, not 1.1 s).
+# source as a string and Node loads @kubernetes/client-node's files whole; `npm run bench` measured idle RSS
+# 115 MB with the compiled files and production node_modules, 88 MB with the bundle (V8 heap 37 -> 21 MB).
 RUN npm run bundle
 
 FROM node:24-bookworm-slim AS runtime
@@ -20,8 +20,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=1
 # glibc serves allocations of 32 KiB and more from their own mappings, returned to the system when freed. V8
 # parses and compiles in zones of such blocks; from the main heap, the freed zones stayed resident (fragmented):
-# `npm run bench` measured
-# idle RSS 88 -> 82 MB, peak 136 -> 125 MB and resting 129 -> 107 MB at 1000 jobs, for CPU 23.8 -> 26.2 s.
+# `npm run bench` measured idle RSS 88 -> 82 MB, peak 136 -> 125 MB and resting 129 -> 107 MB at 1000 jobs, for
+# CPU 23.8 -> 26.2 s (runs of one build differ by about 2 s).
 ENV MALLOC_MMAP_THRESHOLD_=32768
 WORKDIR /app
 # package.json for --version; the bundle needs no node_modules. Its source maps are beside it, unused unless
