@@ -79,7 +79,8 @@ describe('operator lifecycle against the real API server and the emulator', () =
     const reconciled = stack.reconciles('refresh').length;
     await kubectl(['label', ...dsej, 'team=ml']);
     await stack.sentinel();
-    expect(stack.reconciles('refresh')).toHaveLength(reconciled);
+    // On failure, the message names the extra reconciles (their IDs are in the operator's log lines).
+    expect(stack.reconciles('refresh').slice(reconciled)).toEqual([]);
     expect(await reads()).toBe(0);
 
     await kubectl(['annotate', ...dsej, 'personalize.ops.dev/reconcile-requested-at=first']);
