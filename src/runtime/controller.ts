@@ -201,7 +201,7 @@ export class Controller<T extends KubernetesObject> {
     switch (result.kind) {
       case 'none':
         metrics.reconciled(name, 'success', seconds());
-        this.queue.succeeded(key);
+        this.queue.settled(key);
         break;
       case 'after':
         metrics.reconciled(name, 'requeue_after', seconds());

@@ -118,9 +118,7 @@ export class WorkQueue {
   retryFailedNow(): number {
     const keys = [...this.failures.keys()];
     for (const key of keys) {
-      const t = this.timers.get(key);
-      if (t) clearTimeout(t.timer);
-      this.timers.delete(key);
+      this.dropTimer(key);
       this.failures.delete(key);
       this.add(key);
     }
@@ -132,6 +130,16 @@ export class WorkQueue {
     this.failures.delete(key);
   }
 
+  /**
+   * The key's reconcile worked and asks for nothing until its object changes: a requeue an earlier reconcile
+   * set is dropped too. Without this, a job polled every few seconds and then woken as it finished was
+   * reconciled once more when the last poll's timer came due, for nothing.
+   */
+  settled(key: string): void {
+    this.failures.delete(key);
+    this.dropTimer(key);
+  }
+
   /** The key's reconcile failed: it runs again after its backoff, which doubles with each failure. */
   retryLater(key: string): void {
     const failures = (this.failures.get(key) ?? 0) + 1;
@@ -141,10 +149,13 @@ export class WorkQueue {
 
   /** Forgets a key's timer and failure count (the object is gone). */
   remove(key: string): void {
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t.timer);
-    this.timers.delete(key);
+    this.dropTimer(key);
     this.failures.delete(key);
+  }
+
+  private dropTimer(key: string): void {
+    clearTimeout(this.timers.get(key)?.timer);
+    this.timers.delete(key);
   }
 
   backoffDelay(failures: number): number {

@@ -11,8 +11,9 @@ function queue(handler: (key: string) => Promise<Result>, concurrency = 2) {
     async (key) => {
       const result = await handler(key);
       if (result.kind === 'backoff') return q.retryLater(key);
+      if (result.kind === 'none') return q.settled(key);
       q.succeeded(key);
-      if (result.kind === 'after') q.addAfter(key, q.jittered(result.ms));
+      q.addAfter(key, q.jittered(result.ms));
     },
     { concurrency, backoffBaseMs: 100, backoffMaxMs: 1_000, jitter: 0, logger, random: () => 0 },
   );
@@ -149,6 +150,28 @@ describe('WorkQueue', () => {
     q.addAfter('k', 2_000);
     await vi.advanceTimersByTimeAsync(3_000);
     expect(times.map((t) => t - start)).toEqual([0, 500]);
+  });
+
+  it('drops an earlier requeue once a newer reconcile of the key asks for nothing more', async () => {
+    const runs: number[] = [];
+    const answers: Result[] = [{ kind: 'after', ms: 1_000 }, { kind: 'none' }];
+    const q = queue(async () => {
+      runs.push(Date.now());
+      return answers.shift() ?? { kind: 'none' };
+    });
+    const start = Date.now();
+    q.add('job');
+    await vi.advanceTimersByTimeAsync(0);
+    // Woken before its poll came due (its job finished): this reconcile settles it.
+    q.add('job');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(runs.map((at) => at - start)).toEqual([0, 0]);
+    // A key settled is not forgotten: a later change still runs it.
+    q.add('job');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toHaveLength(3);
   });
 
   it('drains reconciles in flight on shutdown and takes no new work', async () => {
